@@ -1,0 +1,84 @@
+//! `POST /v3/reviews/submit` `{user_id, word, learning_language, native_language,
+//! response, question_type?}`: records a review and schedules the next one.
+//!
+//! The word is trimmed and lower-cased as on save, and saved if it was not. One
+//! transaction: a statement that creates the user if unknown, finds or saves the word
+//! and returns its history; the next review date from `domain::next_review_date`; a
+//! statement that stores the review and returns the review count and the new score.
+//! `response` is a boolean (0/1 tolerated) and is answered as a boolean.
+
+use chrono::NaiveDateTime;
+use domain::{InvalidValue, LanguageCode, Review, Word};
+use serde::Deserialize;
+use spin_sdk::http::{Method, Request, Response};
+
+#[derive(Deserialize)]
+struct Prepared {
+    word_id: i32,
+    created_at: NaiveDateTime,
+    now: NaiveDateTime,
+    history: Vec<Review>,
+}
+
+#[derive(Deserialize)]
+struct Stored {
+    review_count: i64,
+    new_score: i64,
+}
+
+fn question_type(raw: &str) -> Result<String, InvalidValue> {
+    match raw.trim() {
+        t if t.chars().count() > 50 => Err(InvalidValue::TooLong { max: 50 }),
+        t => Ok(t.to_owned()),
+    }
+}
+
+#[spin_sdk::http_component]
+fn handle(req: Request) -> Response {
+    api::serve(req, &[Method::Post], |req, ctx| {
+        let body = api::JsonBody::of(req)?;
+        let user = body.user_id()?;
+        let word = body.required("word", Word::parse)?;
+        let learning = body.required("learning_language", LanguageCode::parse)?;
+        let native = body.required("native_language", LanguageCode::parse)?;
+        let correct = body.lenient_bool("response")?;
+        let question = body
+            .optional("question_type", question_type)?
+            .filter(|q| !q.is_empty());
+        let (name, motto) = user.default_profile();
+        let (word_id, reviewed_at, next, stored) = ctx.db()?.transaction(|tx| {
+            let word_params: [&dyn api::ToParam; 6] = [
+                user.as_uuid(),
+                &word.as_str(),
+                &learning.code(),
+                &native.code(),
+                &name,
+                &motto,
+            ];
+            let mut p: Prepared = tx.fetch_one(queries::REVIEW_PREPARE, &word_params)?;
+            p.history.push(Review::new(p.now, correct));
+            let next = domain::next_review_date(p.created_at, &p.history);
+            let review_params: [&dyn api::ToParam; 6] = [
+                user.as_uuid(),
+                &p.word_id,
+                &correct,
+                &question,
+                &p.now,
+                &next,
+            ];
+            let stored: Stored = tx.fetch_one(queries::REVIEW_INSERT, &review_params)?;
+            Ok::<_, api::ApiError>((p.word_id, p.now, next, stored))
+        })?;
+        api::ok(&serde_json::json!({
+            "success": true,
+            "word": word,
+            "word_id": word_id,
+            "response": correct,
+            "review_count": stored.review_count,
+            "interval_days": domain::whole_days(reviewed_at, next),
+            "next_review_date": domain::format_utc(&next),
+            "new_score": stored.new_score,
+            "new_badges": null,
+        }))
+    })
+}

@@ -1,0 +1,18 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+mod clock;
+mod error;
+mod parse;
+mod response;
+mod serve;
+mod usage;
+
+pub use clock::{now_utc, today_utc};
+pub use db::{Db, DbError, ToParam, Tx};
+pub use error::{ApiError, Result, ResultExt};
+pub use parse::{JsonBody, Query, path_param, path_user_id, request_path, request_query};
+pub use response::{created, json, ok};
+pub use serve::{Ctx, serve};
+pub use usage::{UsageRecord, api_version, is_tracked};

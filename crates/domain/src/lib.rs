@@ -1,0 +1,32 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+mod error;
+mod language;
+mod preferences;
+mod progress;
+mod schedule;
+mod test_prep;
+mod time;
+mod timezones;
+mod user;
+mod word;
+
+pub use error::{FieldError, InvalidValue};
+pub use language::{LANGUAGES, LanguageCode};
+pub use preferences::{
+    DAILY_MINUTES, DEFAULT_DAILY_MINUTES, FieldSource, PreferencesInput, PreferencesUpdate,
+    STUDY_DURATION_DAYS, USER_MOTTO_MAX_CHARS, USER_NAME_MAX_CHARS, bounded,
+};
+pub use progress::{
+    PROGRESS_WINDOW_DAYS, WindowCounts, progress_level, review_points, score, word_progress_level,
+};
+pub use schedule::{
+    MAX_INTERVAL_DAYS, RETENTION_THRESHOLD, Review, decay_rate, next_review_date, retention_at,
+    whole_days,
+};
+pub use test_prep::TestPrep;
+pub use time::{Timezone, format_date, format_utc, iso8601, parse_date};
+pub use user::UserId;
+pub use word::Word;
