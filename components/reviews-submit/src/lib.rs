@@ -1,14 +1,10 @@
-//! `POST /v3/reviews/submit` `{user_id, word, learning_language, native_language,
-//! response, question_type?}`: records a review and schedules the next one.
-//!
-//! The word is trimmed and lower-cased as on save, and saved if it was not. One
-//! transaction: a statement that creates the user if unknown, finds or saves the word
-//! and returns its history; the next review date from `domain::next_review_date`; a
-//! statement that stores the review and returns the review count and the new score.
-//! `response` is a boolean (0/1 tolerated) and is answered as a boolean.
+//! `POST /v3/reviews/submit`: records a review and schedules the next one. The word is
+//! trimmed and lower-cased as on save (and saved if it was not); `response` is a boolean
+//! (0/1 tolerated). One transaction of two statements: find or save the word (creating the
+//! user) with its history, then store the review dated by `domain::next_review_date`.
 
 use chrono::NaiveDateTime;
-use domain::{InvalidValue, LanguageCode, Review, Word};
+use domain::{LanguageCode, QuestionType, Review, Word};
 use serde::Deserialize;
 use spin_sdk::http::{Method, Request, Response};
 
@@ -26,13 +22,6 @@ struct Stored {
     new_score: i64,
 }
 
-fn question_type(raw: &str) -> Result<String, InvalidValue> {
-    match raw.trim() {
-        t if t.chars().count() > 50 => Err(InvalidValue::TooLong { max: 50 }),
-        t => Ok(t.to_owned()),
-    }
-}
-
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
     api::serve(req, &[Method::Post], |req, ctx| {
@@ -42,9 +31,7 @@ fn handle(req: Request) -> Response {
         let learning = body.required("learning_language", LanguageCode::parse)?;
         let native = body.required("native_language", LanguageCode::parse)?;
         let correct = body.lenient_bool("response")?;
-        let question = body
-            .optional("question_type", question_type)?
-            .filter(|q| !q.is_empty());
+        let question = body.optional("question_type", QuestionType::parse)?;
         let (name, motto) = user.default_profile();
         let (word_id, reviewed_at, next, stored) = ctx.db()?.transaction(|tx| {
             let word_params: [&dyn api::ToParam; 6] = [
@@ -62,7 +49,7 @@ fn handle(req: Request) -> Response {
                 user.as_uuid(),
                 &p.word_id,
                 &correct,
-                &question,
+                &question.as_ref().map(QuestionType::as_str),
                 &p.now,
                 &next,
             ];

@@ -1,18 +1,18 @@
-//! `GET|POST /v3/users/:user_id/preferences`.
-//!
-//! GET returns the preferences, creating an unknown user (`en` → `zh`, a deterministic
-//! name and motto) in the same statement. POST validates the body
-//! (`domain::PreferencesUpdate`) and upserts it in one statement, answering the same
-//! shape plus `"updated": true` and `target_end_date` (`YYYY-MM-DD`) when set.
+//! `GET|POST /v3/users/:user_id/preferences`. GET reads the preferences, creating an
+//! unknown user (`en` → `zh`, deterministic name and motto) in the same statement. POST
+//! validates the body (`domain::PreferencesUpdate`) and upserts it in one statement,
+//! answering the same shape plus `"updated": true` and `target_end_date` when set.
 
 use chrono::NaiveDate;
 use domain::{PreferencesInput, PreferencesUpdate, TestPrep, Timezone, UserId};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response};
 
-/// A row of `queries::SELECT_PREFERENCES`; `user_id` is answered from the path.
+/// A row of `queries::SELECT_PREFERENCES`, answered with the path's user id (upper-case).
 #[derive(Deserialize, Serialize)]
 struct Preferences {
+    #[serde(skip_deserializing)]
+    user_id: Option<UserId>,
     learning_language: String,
     native_language: String,
     user_name: Option<String>,
@@ -21,25 +21,31 @@ struct Preferences {
     study_duration_days: Option<i32>,
     daily_time_commitment_minutes: i32,
     timezone: String,
-    #[serde(skip_serializing)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     target_end_date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated: Option<bool>,
 }
 
 fn get(user: &UserId, db: &api::Db) -> api::Result<Preferences> {
     let (name, motto) = user.default_profile();
     let params: [&dyn api::ToParam; 3] = [user.as_uuid(), &name, &motto];
-    match db.fetch_optional(queries::GET_OR_CREATE_PREFERENCES, &params)? {
-        Some(preferences) => Ok(preferences),
-        // Created by a concurrent request, after this statement's snapshot.
-        None => Ok(db.fetch_one(queries::SELECT_PREFERENCES, &[user.as_uuid()])?),
-    }
+    let preferences: Preferences =
+        match db.fetch_optional(queries::GET_OR_CREATE_PREFERENCES, &params)? {
+            Some(preferences) => preferences,
+            // Created by a concurrent request, after this statement's snapshot: read it.
+            None => db.fetch_one(queries::SELECT_PREFERENCES, &[user.as_uuid()])?,
+        };
+    Ok(Preferences {
+        target_end_date: None,
+        ..preferences
+    })
 }
 
 fn post(user: &UserId, req: &Request, ctx: &mut api::Ctx) -> api::Result<Preferences> {
     let input = PreferencesInput::read(&api::JsonBody::of(req)?)?;
-    let update = PreferencesUpdate::validate(input, api::today_utc())?;
+    let u = PreferencesUpdate::validate(input, api::today_utc())?;
     let (name, motto) = user.default_profile();
-    let u = &update;
     let params: [&dyn api::ToParam; 12] = [
         user.as_uuid(),
         &u.learning_language.code(),
@@ -54,27 +60,24 @@ fn post(user: &UserId, req: &Request, ctx: &mut api::Ctx) -> api::Result<Prefere
         &u.daily_time_commitment_minutes,
         &u.timezone.map(Timezone::as_str),
     ];
-    Ok(ctx.db()?.fetch_one(queries::UPSERT_PREFERENCES, &params)?)
+    let preferences: Preferences = ctx.db()?.fetch_one(queries::UPSERT_PREFERENCES, &params)?;
+    Ok(Preferences {
+        updated: Some(true),
+        ..preferences
+    })
 }
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
     api::serve(req, &[Method::Get, Method::Post], |req, ctx| {
         let user = api::path_user_id(req)?;
-        let posted = *req.method() == Method::Post;
-        let preferences = if posted {
-            post(&user, req, ctx)?
-        } else {
-            get(&user, ctx.db()?)?
+        let preferences = match *req.method() {
+            Method::Post => post(&user, req, ctx)?,
+            _ => get(&user, ctx.db()?)?,
         };
-        let mut body = serde_json::to_value(&preferences).map_err(api::ApiError::internal)?;
-        body["user_id"] = serde_json::json!(user);
-        if posted {
-            body["updated"] = true.into();
-            if let Some(date) = preferences.target_end_date {
-                body["target_end_date"] = domain::format_date(&date).into();
-            }
-        }
-        api::ok(&body)
+        api::ok(&Preferences {
+            user_id: Some(user),
+            ..preferences
+        })
     })
 }

@@ -41,6 +41,12 @@ pub(crate) fn split_uri(uri: &str) -> (&str, &str) {
 ///
 /// Spin passes each named route segment as a header: `SPIN_PATH_MATCH_<NAME>` with `_`
 /// turned into `-` and lower-cased, so `:user_id` arrives as `spin-path-match-user-id`.
+///
+/// ```no_run
+/// # fn f(req: &spin_sdk::http::Request) {
+/// let raw: Option<String> = api::path_param(req, "user_id");
+/// # }
+/// ```
 pub fn path_param(req: &Request, name: &str) -> Option<String> {
     let header = format!("spin-path-match-{}", name.replace('_', "-")).to_ascii_lowercase();
     let raw = req.header(&header)?.as_str()?;
@@ -75,6 +81,15 @@ impl Query {
     }
 
     /// The query of a request.
+    ///
+    /// ```no_run
+    /// # fn f(req: &spin_sdk::http::Request) -> api::Result<()> {
+    /// let query = api::Query::of(req);
+    /// let user = query.user_id()?;
+    /// let due_only = query.flag("due_only")?.unwrap_or(false);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn of(req: &Request) -> Query {
         Query::parse(request_query(req))
     }
@@ -151,6 +166,19 @@ impl JsonBody {
     }
 
     /// The body of a request.
+    ///
+    /// ```no_run
+    /// use domain::{LanguageCode, Word};
+    ///
+    /// # fn f(req: &spin_sdk::http::Request) -> api::Result<()> {
+    /// let body = api::JsonBody::of(req)?;
+    /// let user = body.user_id()?;
+    /// let word = body.required("word", Word::parse)?;
+    /// let learning = body.optional("learning_language", LanguageCode::parse)?;
+    /// let correct = body.lenient_bool("response")?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn of(req: &Request) -> Result<JsonBody, ApiError> {
         JsonBody::parse(req.body())
     }

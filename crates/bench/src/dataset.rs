@@ -106,7 +106,7 @@ impl DataSet {
 
     /// A seeded generator for the reviews, independent of the users' stream.
     pub fn review_rng(&self) -> ChaCha8Rng {
-        ChaCha8Rng::seed_from_u64(self.params.seed ^ 0x5eed_0f_4e_u64)
+        ChaCha8Rng::seed_from_u64(self.params.seed ^ 0x5eed_0f4e_u64)
     }
 }
 

@@ -145,6 +145,18 @@ impl DbError {
 
     /// What kind of constraint violation this is ([`ErrorKind::Other`] for anything that
     /// is not one).
+    ///
+    /// ```no_run
+    /// use db::{Db, ErrorKind};
+    ///
+    /// let db = Db::open()?;
+    /// match db.execute("INSERT INTO streak_days (user_id, streak_date) VALUES ($1, CURRENT_DATE)", &[&uuid::Uuid::nil()]) {
+    ///     Err(e) if e.kind() == ErrorKind::ForeignKeyViolation => println!("unknown user"),
+    ///     Err(e) if e.constraint() == Some("streak_days_user_id_streak_date_key") => println!("already counted"),
+    ///     other => { other?; }
+    /// }
+    /// # Ok::<(), db::DbError>(())
+    /// ```
     pub fn kind(&self) -> ErrorKind {
         match self.code() {
             Some("23505") => ErrorKind::UniqueViolation,

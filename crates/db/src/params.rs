@@ -11,6 +11,12 @@ pub struct Param(pub(crate) ParameterValue);
 
 impl Param {
     /// SQL `NULL`; binds to a placeholder of any type.
+    ///
+    /// ```no_run
+    /// let db = db::Db::open()?;
+    /// db.execute("UPDATE reviews SET question_type = $1 WHERE id = $2", &[&db::Param::null(), &1i32])?;
+    /// # Ok::<(), db::DbError>(())
+    /// ```
     pub fn null() -> Param {
         Param(ParameterValue::DbNull)
     }

@@ -63,20 +63,15 @@ impl Db {
             first_failure: Cell::new(None),
         };
         let outcome = f(&tx);
-        let failure = tx.first_failure.into_inner();
-        match (outcome, failure) {
-            (Ok(value), None) => match self.control("COMMIT") {
+        match ending(outcome, tx.first_failure.into_inner()) {
+            Ending::Commit(value) => match self.control("COMMIT") {
                 Ok(_) => Ok(value),
                 Err(commit) => {
                     self.rollback_after_failure();
                     Err(commit.into())
                 }
             },
-            (Ok(_), Some(swallowed)) => {
-                self.rollback_after_failure();
-                Err(swallowed.into())
-            }
-            (Err(error), _) => {
+            Ending::Rollback(error) => {
                 self.rollback_after_failure();
                 Err(error)
             }
@@ -169,18 +164,104 @@ impl Tx<'_> {
     }
 
     /// Remembers the first statement that failed on the server: after it, Postgres has
-    /// aborted the transaction. `NotFound` and decoding errors happen client-side and
-    /// leave the transaction usable.
+    /// aborted the transaction.
     fn record<T>(&self, result: Result<T>) -> Result<T> {
         if let Err(error) = &result {
-            let client_side = matches!(error, DbError::NotFound | DbError::Decode { .. });
             let first = self.first_failure.take();
             let keep = match first {
-                None if !client_side => Some(error.clone()),
+                None if aborts_transaction(error) => Some(error.clone()),
                 other => other,
             };
             self.first_failure.set(keep);
         }
         result
+    }
+}
+
+/// How a transaction ends.
+#[derive(Debug)]
+enum Ending<T, E> {
+    Commit(T),
+    Rollback(E),
+}
+
+/// Commit only when the closure succeeded and no statement failed on the server.
+fn ending<T, E: From<DbError>>(outcome: Result<T, E>, failure: Option<DbError>) -> Ending<T, E> {
+    match (outcome, failure) {
+        (Ok(value), None) => Ending::Commit(value),
+        (Ok(_), Some(swallowed)) => Ending::Rollback(swallowed.into()),
+        (Err(error), _) => Ending::Rollback(error),
+    }
+}
+
+/// Whether an error means the server failed the statement (which aborts the
+/// transaction). `NotFound` and decoding errors happen client-side after a successful
+/// statement and leave the transaction usable.
+fn aborts_transaction(error: &DbError) -> bool {
+    !matches!(error, DbError::NotFound | DbError::Decode { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DriverMessage;
+
+    fn server_error() -> DbError {
+        DbError::Other {
+            source: DriverMessage("current transaction is aborted".into()),
+        }
+    }
+
+    #[test]
+    fn a_transaction_commits_only_when_nothing_failed() {
+        type Case = (Result<i32, DbError>, Option<DbError>, bool, &'static str);
+        let cases: Vec<Case> = vec![
+            (Ok(1), None, true, "closure succeeded"),
+            (Err(DbError::NotFound), None, false, "closure failed"),
+            (
+                Err(server_error()),
+                Some(server_error()),
+                false,
+                "statement failed and was returned",
+            ),
+            (
+                Ok(1),
+                Some(server_error()),
+                false,
+                "statement failed and was swallowed",
+            ),
+        ];
+        for (outcome, failure, commits, description) in cases {
+            let committed = matches!(ending(outcome, failure), Ending::Commit(_));
+            assert_eq!(committed, commits, "{description}");
+        }
+    }
+
+    #[test]
+    fn a_swallowed_failure_is_what_the_caller_gets() {
+        match ending::<i32, DbError>(Ok(1), Some(server_error())) {
+            Ending::Rollback(DbError::Other { source }) => {
+                assert!(source.0.contains("aborted"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_server_side_failures_abort_the_transaction() {
+        let cases = [
+            (DbError::NotFound, false),
+            (DbError::decode("id", "wrong type"), false),
+            (server_error(), true),
+            (
+                DbError::Timeout {
+                    source: DriverMessage("canceling statement".into()),
+                },
+                true,
+            ),
+        ];
+        for (error, aborts) in cases {
+            assert_eq!(aborts_transaction(&error), aborts, "{error:?}");
+        }
     }
 }

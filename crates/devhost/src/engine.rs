@@ -16,7 +16,7 @@ use wasmtime_wasi_http::bindings::ProxyPre;
 use crate::bindings::Host_;
 use crate::state::HostState;
 
-/// How often the epoch advances; the request deadline is counted in these ticks.
+/// How often the epoch advances: a busy guest yields this often and notices its deadline.
 pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 
 /// Component instances that may run at once; requests beyond this wait for a slot.
@@ -183,12 +183,6 @@ impl Drop for EpochTicker {
             let _ = thread.join();
         }
     }
-}
-
-/// Ticks until `deadline` from now, rounded up.
-pub(crate) fn deadline_ticks(deadline: Duration) -> u64 {
-    let ticks = deadline.as_nanos().div_ceil(EPOCH_TICK.as_nanos());
-    u64::try_from(ticks).unwrap_or(u64::MAX).max(1)
 }
 
 /// Measures compile time for the start-up log.

@@ -58,7 +58,7 @@ pub struct OutboundUrl {
 impl AllowedHosts {
     /// Parses already-rendered entries (templates must be resolved first).
     pub fn parse(entries: &[String]) -> anyhow::Result<AllowedHosts> {
-        if entries.len() == 1 && entries[0] == "insecure:allow-all" {
+        if matches!(entries, [only] if only == "insecure:allow-all") {
             bail!(
                 "'insecure:allow-all' is not allowed - use '*://*:*' instead if you really want to allow all outbound traffic'"
             );

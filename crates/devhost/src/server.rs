@@ -18,13 +18,13 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::JoinSet;
-use wasmtime::{Engine, Store, Trap};
+use wasmtime::{Engine, Store, Trap, UpdateDeadline};
 use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::bindings::ProxyPre;
 use wasmtime_wasi_http::bindings::http::types::Scheme;
 use wasmtime_wasi_http::body::HyperOutgoingBody;
 
-use crate::engine::{EpochTicker, MAX_CONCURRENT_INSTANCES, deadline_ticks};
+use crate::engine::{EpochTicker, MAX_CONCURRENT_INSTANCES};
 use crate::router::{RouteMatch, Router};
 use crate::state::{ComponentInfo, HostState, RequestStats, Shared};
 
@@ -272,10 +272,15 @@ async fn run_component(
             request_id,
         ),
     );
-    store.set_epoch_deadline(deadline_ticks(
-        deadline.saturating_duration_since(Instant::now()),
-    ));
-    store.epoch_deadline_trap();
+    // A busy guest yields to the runtime every epoch tick, so it cannot starve other requests,
+    // and traps with `Interrupt` once the request deadline has passed.
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(move |_| {
+        if Instant::now() >= deadline {
+            return Err(Trap::Interrupt.into());
+        }
+        Ok(UpdateDeadline::Yield(1))
+    });
 
     let (sender, receiver) = oneshot::channel();
     let resources = store
@@ -292,7 +297,6 @@ async fn run_component(
 
     let pre = component.pre.clone();
     let task = tokio::spawn(async move {
-        let _permit = permit;
         let call = async {
             let proxy = pre.instantiate_async(&mut store).await?;
             proxy
@@ -300,14 +304,19 @@ async fn run_component(
                 .call_handle(&mut store, guest_req, outparam)
                 .await
         };
-        match tokio::time::timeout_at(deadline.into(), call).await {
+        let end = match tokio::time::timeout_at(deadline.into(), call).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) if e.downcast_ref::<Trap>() == Some(&Trap::Interrupt) => {
                 Err(GuestEnd::Timeout)
             }
             Ok(Err(e)) => Err(GuestEnd::Trap(e)),
             Err(_) => Err(GuestEnd::Timeout),
-        }
+        };
+        // The instance slot goes back to the pooling allocator with the store, so the
+        // store must be gone before the permit lets another request instantiate.
+        drop(store);
+        drop(permit);
+        end
     });
 
     match receiver.await {

@@ -244,7 +244,7 @@ impl GuestLogWriter {
         self.pending.extend_from_slice(bytes);
         while let Some(pos) = self.pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = self.pending.drain(..=pos).collect();
-            self.emit(&line[..line.len() - 1]);
+            self.emit(line.strip_suffix(b"\n").unwrap_or(&line));
         }
         if self.pending.len() > GUEST_LINE_LIMIT {
             let line = std::mem::take(&mut self.pending);
@@ -255,6 +255,9 @@ impl GuestLogWriter {
     fn emit(&self, line: &[u8]) {
         let line = String::from_utf8_lossy(line);
         let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            return;
+        }
         tracing::info!(
             target: "guest",
             component = %self.log.component,

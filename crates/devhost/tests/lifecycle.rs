@@ -135,3 +135,49 @@ async fn metrics_are_served_on_their_own_address() {
     );
     app.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_wasm_fails_start_up_naming_the_build_command() {
+    let wasm = crate::helpers::require_probe().display().to_string();
+    let dir = crate::helpers::manifest_variant(|m| m.replacen(&wasm, "/nonexistent/probe.wasm", 1));
+    let mut cfg = crate::helpers::config();
+    cfg.manifest = dir.path().join("spin.toml");
+
+    let err = devhost::Host::build(cfg)
+        .await
+        .expect_err("the probe's wasm is missing");
+
+    let text = format!("{err:#}");
+    assert!(text.contains("/nonexistent/probe.wasm"), "{text}");
+    assert!(
+        text.contains("cargo build --target wasm32-wasip2 --release -p devhost-probe"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compiled_components_are_cached_on_disk_and_reused() {
+    // Arrange: an empty cache; three components share one .wasm.
+    let cache = crate::helpers::tempdir::TempDir::new();
+    let cached_entries = || {
+        std::fs::read_dir(cache.path())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+
+    // Act
+    let first = TestApp::spawn(|c| c.cache_dir = Some(cache.path().to_path_buf())).await;
+    let after_first = cached_entries();
+    first.shutdown().await;
+    let second = TestApp::spawn(|c| c.cache_dir = Some(cache.path().to_path_buf())).await;
+
+    // Assert
+    assert_eq!(after_first, 1, "one compiled artifact per distinct .wasm");
+    assert_eq!(cached_entries(), 1, "a restart reuses the cached artifact");
+    assert_eq!(second.get("/exact").await.status(), 200);
+    second.shutdown().await;
+}

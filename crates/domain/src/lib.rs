@@ -29,4 +29,4 @@ pub use schedule::{
 pub use test_prep::TestPrep;
 pub use time::{Timezone, format_date, format_utc, iso8601, parse_date};
 pub use user::UserId;
-pub use word::Word;
+pub use word::{QuestionType, Word};

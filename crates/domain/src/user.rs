@@ -46,7 +46,7 @@ impl UserId {
         let motto = MOTTOS
             .get(pick(mottos, adjectives * nouns))
             .copied()
-            .unwrap_or(MOTTOS[0]);
+            .unwrap_or("Every word is a new adventure!");
         (format!("{adjective}{noun}"), motto)
     }
 }

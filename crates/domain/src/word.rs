@@ -52,6 +52,35 @@ impl serde::Serialize for Word {
     }
 }
 
+/// The kind of question a review answered (`mc_definition`, `video_mc`...): trimmed,
+/// 1..=50 characters (the column is `VARCHAR(50)`). Free text, as in the client.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QuestionType(String);
+
+impl QuestionType {
+    /// The longest accepted question type, in characters.
+    pub const MAX_CHARS: usize = 50;
+
+    /// Trims and checks the length.
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(InvalidValue::Empty);
+        }
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(InvalidValue::TooLong {
+                max: Self::MAX_CHARS,
+            });
+        }
+        Ok(QuestionType(text.to_owned()))
+    }
+
+    /// The question type.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +122,19 @@ mod tests {
             Word::parse(&over),
             Err(InvalidValue::TooLong { max: 255 }),
             "256 characters do not fit"
+        );
+    }
+
+    #[test]
+    fn question_types_are_trimmed_non_empty_and_bounded() {
+        assert_eq!(
+            QuestionType::parse(" video_mc ").map(|q| q.as_str().to_owned()),
+            Ok("video_mc".to_owned())
+        );
+        assert_eq!(QuestionType::parse("  "), Err(InvalidValue::Empty));
+        assert_eq!(
+            QuestionType::parse(&"q".repeat(51)),
+            Err(InvalidValue::TooLong { max: 50 })
         );
     }
 }

@@ -88,6 +88,7 @@ const STATEMENT_TIMEOUT: &str = "30s";
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let started = Instant::now();
+    let load_before = load_average();
     let measured =
         Duration::from_secs_f64(args.duration.unwrap_or(if args.quick { 1.5 } else { 6.0 }));
     let warmup = if args.quick {
@@ -224,6 +225,7 @@ async fn main() -> anyhow::Result<()> {
         noop_path: args.noop_path.clone(),
         memory: (devhost_hwm, rss_at_max, native_hwm, max_connections),
         total: started.elapsed(),
+        load_average: (load_before, load_average()),
     };
     let markdown = report.markdown()?;
     if let Some(dir) = args.out.parent() {
@@ -293,6 +295,9 @@ struct Report {
     /// and that concurrency.
     memory: (u64, u64, u64, usize),
     total: Duration,
+    /// `/proc/loadavg` (1 min) before and after the run: other work on the machine skews
+    /// every number.
+    load_average: (String, String),
 }
 
 impl Report {
@@ -312,6 +317,11 @@ impl Report {
         writeln!(
             md,
             "| Machine | {cores} cores (`nproc`), {memory} memory, {cpu} |"
+        )?;
+        writeln!(
+            md,
+            "| Load average (1 min) | {} before, {} after (above 0: other work competed for the cores) |",
+            self.load_average.0, self.load_average.1
         )?;
         writeln!(
             md,
@@ -516,6 +526,14 @@ impl Report {
         )?;
         writeln!(
             md,
+            "- Statements per request count every spin:postgres call: saved_words and due_counts \
+             are their query plus the usage row; reviews/submit is `BEGIN`, `REVIEW_PREPARE`, \
+             `REVIEW_INSERT`, `COMMIT` and the usage row. Each statement is prepared then executed \
+             (about two round trips, as on Spin), and a used connection is reset with `ROLLBACK` + \
+             `DISCARD ALL` before reuse."
+        )?;
+        writeln!(
+            md,
             "- Load generator, servers and PostgreSQL share the same cores, so absolute numbers \
              are lower than on separate machines; the ratios compare like with like."
         )?;
@@ -710,6 +728,14 @@ fn locked_version(package: &str) -> String {
         .and_then(|i| lock[i + needle.len()..].split('"').next())
         .unwrap_or("unknown")
         .to_owned()
+}
+
+/// The 1-minute load average.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// (`nproc`, total memory, CPU model).
