@@ -288,10 +288,14 @@ impl ResetGuard {
                 tracing::warn!(pool = %self.label, "cancelling an abandoned statement timed out: {e}");
             }
         }
+        // Two separate simple queries (DISCARD ALL refuses to run inside the implicit
+        // transaction of a multi-statement string), pipelined: one round trip, in order.
         let reset = async {
-            object.simple_query("ROLLBACK").await?;
-            object.simple_query("DISCARD ALL").await?;
-            Ok::<_, tokio_postgres::Error>(())
+            tokio::try_join!(
+                object.simple_query("ROLLBACK"),
+                object.simple_query("DISCARD ALL")
+            )
+            .map(drop)
         };
         match tokio::time::timeout(RESET_TIMEOUT, reset).await {
             Ok(Ok(())) => {
