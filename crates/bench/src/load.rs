@@ -244,6 +244,12 @@ impl Outcome {
         self.unavailable_without_retry_after += other.unavailable_without_retry_after;
     }
 
+    /// Adds another run's measurements (its time included) to this one.
+    pub fn append(&mut self, other: &Outcome) {
+        self.merge(other);
+        self.elapsed += other.elapsed;
+    }
+
     /// Responses received.
     pub fn responses(&self) -> u64 {
         self.statuses.values().sum()

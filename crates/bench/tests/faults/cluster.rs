@@ -23,6 +23,7 @@ impl Cluster {
     /// Creates and starts a cluster with `max_connections`.
     pub fn start(max_connections: u32) -> anyhow::Result<Self> {
         static NEXT: AtomicU32 = AtomicU32::new(0);
+        sweep_abandoned();
         let dir = std::env::temp_dir().join(format!(
             "bench-pg-{}-{}",
             std::process::id(),
@@ -133,6 +134,37 @@ impl Drop for Cluster {
             .arg("stop")
             .output();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Stops and deletes the clusters of earlier test processes that were killed before their
+/// `Drop` ran (`bench-pg-<pid>-<n>` whose process is gone).
+fn sweep_abandoned() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for dir in entries.flatten().map(|e| e.path()) {
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(pid) = name
+            .strip_prefix("bench-pg-")
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        if Path::new("/proc").join(pid).exists() {
+            continue;
+        }
+        if let Ok(bin) = pg_bin() {
+            let cluster = Cluster {
+                dir,
+                bin,
+                port: 0,
+                as_postgres: is_root(),
+            };
+            drop(cluster);
+        }
     }
 }
 
