@@ -9,17 +9,21 @@ use uuid::Uuid;
 /// The default seed of every command.
 pub const DEFAULT_SEED: u64 = 20_251_214;
 
-/// Size and seed of a data set. The default is the one from the design notes:
-/// 1,000 users × 50 saved words × 5 reviews.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Size and seed of a data set, also the command-line flags every bench binary shares. The
+/// default is the one from the design notes: 1,000 users × 50 saved words × 5 reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
 pub struct Params {
-    /// Generator seed.
+    /// Generator seed; the same seed gives the same rows.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Number of users.
+    /// Users in the data set.
+    #[arg(long, default_value_t = 1_000)]
     pub users: usize,
     /// Saved words per user.
+    #[arg(long = "words", default_value_t = 50)]
     pub words_per_user: usize,
     /// Reviews per saved word.
+    #[arg(long = "reviews", default_value_t = 5)]
     pub reviews_per_word: usize,
 }
 

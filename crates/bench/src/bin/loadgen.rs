@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bench::dataset::{self, DataSet, Params};
+use bench::dataset::{DataSet, Params};
 use bench::load::{self, Load, Scenario};
 use clap::Parser;
 
@@ -32,15 +32,9 @@ struct Args {
     /// Stop each level after this many measured requests.
     #[arg(long)]
     requests: Option<u64>,
-    /// Seed of the data set the users are drawn from (as given to `seed`).
-    #[arg(long, default_value_t = dataset::DEFAULT_SEED)]
-    seed: u64,
-    /// Users in the data set.
-    #[arg(long, default_value_t = 1_000)]
-    users: usize,
-    /// Saved words per user in the data set.
-    #[arg(long, default_value_t = 50)]
-    words: usize,
+    /// Data set the users are drawn from (must match the seeded database).
+    #[command(flatten)]
+    data: Params,
 }
 
 #[tokio::main]
@@ -51,12 +45,7 @@ async fn main() -> anyhow::Result<()> {
         "loadgen only targets loopback addresses"
     );
     let scenario = Scenario::named(&args.scenario)?;
-    let data = Arc::new(DataSet::generate(Params {
-        seed: args.seed,
-        users: args.users,
-        words_per_user: args.words,
-        ..Params::default()
-    }));
+    let data = Arc::new(DataSet::generate(args.data));
     println!("{} against http://{}", scenario.name, args.addr);
     for connections in args.connections {
         let plan = Load {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use bench::dataset::{self, DataSet, Params};
+use bench::dataset::{DataSet, Params};
 use bench::load::{self, Load, Outcome, Scenario};
 use bench::prom;
 use clap::Parser;
@@ -60,18 +60,9 @@ struct Args {
     /// The command line to print in the report (set by bench/run).
     #[arg(long, env = "BENCH_COMMAND")]
     command: Option<String>,
-    /// Data set seed.
-    #[arg(long, default_value_t = dataset::DEFAULT_SEED)]
-    seed: u64,
-    /// Users in the data set.
-    #[arg(long, default_value_t = 1_000)]
-    users: usize,
-    /// Saved words per user.
-    #[arg(long, default_value_t = 50)]
-    words: usize,
-    /// Reviews per saved word.
-    #[arg(long, default_value_t = 5)]
-    reviews: usize,
+    /// Data set to seed and draw users from.
+    #[command(flatten)]
+    data: Params,
 }
 
 /// A benchmarked scenario and the component that serves it (for the host's counters).
@@ -107,12 +98,7 @@ async fn main() -> anyhow::Result<()> {
     let db_host = db_host(&args.db_url)?;
 
     // Database: create, migrate, seed.
-    let params = Params {
-        seed: args.seed,
-        users: args.users,
-        words_per_user: args.words,
-        reviews_per_word: args.reviews,
-    };
+    let params = args.data;
     println!("preparing {} ...", args.db_url);
     run_tool(
         Command::new(bin_dir.join("devhost"))

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use bench::dataset::{self, DataSet, Params};
+use bench::dataset::{DataSet, Params};
 use clap::Parser;
 
 /// Writes the seeded data set: users × saved words × reviews.
@@ -17,30 +17,16 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432/dogetionary_bench"
     )]
     db_url: String,
-    /// Generator seed; the same seed gives the same rows.
-    #[arg(long, default_value_t = dataset::DEFAULT_SEED)]
-    seed: u64,
-    /// Users.
-    #[arg(long, default_value_t = 1_000)]
-    users: usize,
-    /// Saved words per user.
-    #[arg(long, default_value_t = 50)]
-    words: usize,
-    /// Reviews per saved word.
-    #[arg(long, default_value_t = 5)]
-    reviews: usize,
+    /// Data set to write.
+    #[command(flatten)]
+    data: Params,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let started = Instant::now();
-    let data = DataSet::generate(Params {
-        seed: args.seed,
-        users: args.users,
-        words_per_user: args.words,
-        reviews_per_word: args.reviews,
-    });
+    let data = DataSet::generate(args.data);
     let mut client = bench::connect(&args.db_url).await?;
     let counts = bench::seed::seed(&mut client, &data).await?;
     println!(
