@@ -2,6 +2,7 @@
 //! host in-process against its own fresh database and talks HTTP to the real
 //! `.wasm` components.
 
+mod contract;
 mod due_counts;
 mod health;
 mod helpers;

@@ -37,6 +37,16 @@ pub(crate) fn split_uri(uri: &str) -> (&str, &str) {
     (if path.is_empty() { "/" } else { path }, query)
 }
 
+/// `raw` unless it holds a NUL character, which no PostgreSQL text column can store.
+/// Every string the parsers hand out passes through here.
+pub(crate) fn storable<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, FieldError> {
+    if raw.contains('\0') {
+        Err(FieldError::new(field, InvalidValue::NulCharacter))
+    } else {
+        Ok(raw)
+    }
+}
+
 /// A route parameter such as `:user_id`, percent-decoded.
 ///
 /// Spin passes each named route segment as a header: `SPIN_PATH_MATCH_<NAME>` with `_`
@@ -111,7 +121,8 @@ impl Query {
         self.optional(name, parse)?.ok_or(FieldError::missing(name))
     }
 
-    /// `name` parsed by `parse`; absent or empty is `None`.
+    /// `name` parsed by `parse`; absent or empty is `None`. Text with a NUL character
+    /// is refused before `parse` sees it.
     pub fn optional<T>(
         &self,
         name: &'static str,
@@ -119,7 +130,9 @@ impl Query {
     ) -> Result<Option<T>, FieldError> {
         match self.get(name).map(str::trim) {
             None | Some("") => Ok(None),
-            Some(raw) => parse(raw).map(Some).map_err(|e| FieldError::new(name, e)),
+            Some(raw) => storable(name, raw)
+                .and_then(|raw| parse(raw).map_err(|e| FieldError::new(name, e)))
+                .map(Some),
         }
     }
 
@@ -188,11 +201,11 @@ impl JsonBody {
         self.0.get(field).filter(|v| !v.is_null())
     }
 
-    /// A string field.
+    /// A string field. Text with a NUL character is refused: PostgreSQL cannot store it.
     pub fn optional_str(&self, field: &'static str) -> Result<Option<&str>, FieldError> {
         match self.get(field) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Value::String(s)) => storable(field, s).map(Some),
             Some(_) => Err(FieldError::new(field, InvalidValue::WrongType("a string"))),
         }
     }
@@ -273,13 +286,27 @@ impl JsonBody {
             .ok_or_else(wrong)
     }
 
-    /// An optional JSON object field.
+    /// An optional JSON object field. A NUL character in any of its keys or strings is
+    /// refused, as `jsonb` cannot store one.
     pub fn optional_object(&self, field: &'static str) -> Result<Option<&Value>, FieldError> {
         match self.get(field) {
             None => Ok(None),
+            Some(value @ Value::Object(_)) if has_nul(value) => {
+                Err(FieldError::new(field, InvalidValue::NulCharacter))
+            }
             Some(value @ Value::Object(_)) => Ok(Some(value)),
             Some(_) => Err(FieldError::new(field, InvalidValue::WrongType("an object"))),
         }
+    }
+}
+
+/// Whether a JSON value holds a NUL character in any string or object key.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
     }
 }
 
@@ -456,6 +483,27 @@ mod tests {
         assert_eq!(b.optional("nothing", LanguageCode::parse), Ok(None));
         assert!(b.optional_object("metadata").unwrap().is_some());
         assert!(b.optional_object("word").is_err());
+    }
+
+    #[test]
+    fn text_with_a_nul_character_is_refused_naming_the_field() {
+        let b = body(json!({
+            "word": "a\u{0}b",
+            "user_name": "\u{0}",
+            "metadata": {"note": ["ok", "x\u{0}"]},
+            "clean": {"k": "v"},
+        }));
+        let nul = |field| Err(FieldError::new(field, InvalidValue::NulCharacter));
+        assert_eq!(b.required("word", Word::parse).map(|_| ()), nul("word"));
+        assert_eq!(b.optional_str("user_name").map(|_| ()), nul("user_name"));
+        assert_eq!(b.optional_object("metadata").map(|_| ()), nul("metadata"));
+        assert!(b.optional_object("clean").unwrap().is_some());
+        assert_eq!(
+            Query::parse("word=a%00b")
+                .required("word", |w| Ok(w.to_owned()))
+                .map(|_| ()),
+            nul("word")
+        );
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub enum InvalidValue {
     /// A value that is required by another one is missing.
     #[error("is required when {0} is set")]
     RequiredWith(&'static str),
+    /// Text with a NUL character, which PostgreSQL cannot store.
+    #[error("must not contain a NUL character")]
+    NulCharacter,
 }
 
 /// A rejected field of a request: its name and what is wrong with it.
