@@ -4,7 +4,7 @@
 //! `YYYY-MM-DDTHH:MM:SSZ`; a word never reviewed is due the day after it was saved.
 
 use chrono::NaiveDateTime;
-use domain::{WindowCounts, iso8601, progress_level};
+use domain::{UserId, WindowCounts, iso8601, progress_level};
 use serde::{Deserialize, Serialize};
 use spin_sdk::http::{Method, Request, Response};
 
@@ -38,6 +38,15 @@ struct SavedWord {
     wrong_by_window: [u32; 6],
 }
 
+/// The response body, serialized straight from the rows.
+#[derive(Serialize)]
+struct SavedWords<'a> {
+    user_id: &'a UserId,
+    saved_words: &'a [SavedWord],
+    count: usize,
+    due_only: bool,
+}
+
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
     api::serve(req, &[Method::Get], |req, ctx| {
@@ -55,11 +64,11 @@ fn handle(req: Request) -> Response {
             let correct_ever = u32::try_from(word.correct_reviews).unwrap_or(u32::MAX);
             word.word_progress_level = progress_level(correct_ever, &windows);
         }
-        api::ok(&serde_json::json!({
-            "user_id": user,
-            "count": words.len(),
-            "due_only": due_only,
-            "saved_words": words,
-        }))
+        api::ok(&SavedWords {
+            user_id: &user,
+            count: words.len(),
+            due_only,
+            saved_words: &words,
+        })
     })
 }

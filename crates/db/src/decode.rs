@@ -226,26 +226,85 @@ fn json_error(e: serde_json::Error) -> DecodeError {
     de::Error::custom(e)
 }
 
-fn datetime_string(
+/// A short text built on the stack: dates and timestamps handed to the visitor without
+/// an allocation (row decoding runs for every column of every row).
+struct StackText {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl StackText {
+    fn new() -> StackText {
+        StackText {
+            buf: [0; 40],
+            len: 0,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dest = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dest.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Writes `YYYY-MM-DD` for a valid date of years 0 to 9999 (the forms chrono parses).
+fn write_date(out: &mut StackText, year: i32, month: u8, day: u8) -> Option<()> {
+    use std::fmt::Write;
+    chrono::NaiveDate::from_ymd_opt(year, month.into(), day.into())?;
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    write!(out, "{year:04}-{month:02}-{day:02}").ok()
+}
+
+/// Writes the time of day with fractional seconds as chrono's `%.f` does: none, or 3, 6
+/// or 9 digits.
+fn write_time(out: &mut StackText, hour: u8, minute: u8, second: u8, nanos: u32) -> Option<()> {
+    use std::fmt::Write;
+    chrono::NaiveTime::from_hms_nano_opt(hour.into(), minute.into(), second.into(), nanos)?;
+    write!(out, "{hour:02}:{minute:02}:{second:02}").ok()?;
+    match nanos {
+        0 => Some(()),
+        n if n % 1_000_000 == 0 => write!(out, ".{:03}", n / 1_000_000).ok(),
+        n if n % 1_000 == 0 => write!(out, ".{:06}", n / 1_000).ok(),
+        n => write!(out, ".{n:09}").ok(),
+    }
+}
+
+fn datetime_text(
     (year, month, day, hour, minute, second, nanos): &(i32, u8, u8, u8, u8, u8, u32),
-) -> Result<String, DecodeError> {
-    chrono::NaiveDate::from_ymd_opt(*year, (*month).into(), (*day).into())
-        .and_then(|d| {
-            d.and_hms_nano_opt((*hour).into(), (*minute).into(), (*second).into(), *nanos)
-        })
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+) -> Result<StackText, DecodeError> {
+    let mut out = StackText::new();
+    write_date(&mut out, *year, *month, *day)
+        .and_then(|()| std::fmt::Write::write_char(&mut out, 'T').ok())
+        .and_then(|()| write_time(&mut out, *hour, *minute, *second, *nanos))
+        .map(|()| out)
         .ok_or_else(|| de::Error::custom("invalid timestamp"))
 }
 
-fn date_string((year, month, day): &(i32, u8, u8)) -> Result<String, DecodeError> {
-    chrono::NaiveDate::from_ymd_opt(*year, (*month).into(), (*day).into())
-        .map(|d| d.format("%Y-%m-%d").to_string())
+fn date_text((year, month, day): &(i32, u8, u8)) -> Result<StackText, DecodeError> {
+    let mut out = StackText::new();
+    write_date(&mut out, *year, *month, *day)
+        .map(|()| out)
         .ok_or_else(|| de::Error::custom("invalid date"))
 }
 
-fn time_string((hour, minute, second, nanos): &(u8, u8, u8, u32)) -> Result<String, DecodeError> {
-    chrono::NaiveTime::from_hms_nano_opt((*hour).into(), (*minute).into(), (*second).into(), *nanos)
-        .map(|t| t.format("%H:%M:%S%.f").to_string())
+fn time_text((hour, minute, second, nanos): &(u8, u8, u8, u32)) -> Result<StackText, DecodeError> {
+    let mut out = StackText::new();
+    write_time(&mut out, *hour, *minute, *second, *nanos)
+        .map(|()| out)
         .ok_or_else(|| de::Error::custom("invalid time"))
 }
 
@@ -266,9 +325,9 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'_> {
             DbValue::Floating64(v) => visitor.visit_f64(*v),
             DbValue::Str(v) | DbValue::Uuid(v) | DbValue::Decimal(v) => visitor.visit_str(v),
             DbValue::Binary(v) => visitor.visit_bytes(v),
-            DbValue::Date(v) => visitor.visit_string(date_string(v)?),
-            DbValue::Time(v) => visitor.visit_string(time_string(v)?),
-            DbValue::Datetime(v) => visitor.visit_string(datetime_string(v)?),
+            DbValue::Date(v) => visitor.visit_str(date_text(v)?.as_str()),
+            DbValue::Time(v) => visitor.visit_str(time_text(v)?.as_str()),
+            DbValue::Datetime(v) => visitor.visit_str(datetime_text(v)?.as_str()),
             DbValue::Timestamp(v) => visitor.visit_i64(*v),
             DbValue::DbNull => visitor.visit_none(),
             other => Err(de::Error::custom(format!(
@@ -538,5 +597,36 @@ mod tests {
             decode_first::<i64>(&[], &[]),
             Err(DbError::Decode { .. })
         ));
+    }
+
+    #[test]
+    fn dates_and_times_read_as_chrono_writes_them() {
+        let cols = columns(&["at"]);
+        let stamps = [
+            (2025, 1, 2, 3, 4, 5, 0),
+            (2025, 12, 31, 23, 59, 59, 120_000_000),
+            (1999, 2, 28, 0, 0, 0, 123_456_000),
+            (2024, 2, 29, 12, 30, 1, 123_456_789),
+            (1, 1, 1, 0, 0, 0, 1),
+        ];
+        for (y, mo, d, h, mi, s, n) in stamps {
+            let expected = chrono::NaiveDate::from_ymd_opt(y, mo.into(), d.into())
+                .and_then(|d| d.and_hms_nano_opt(h.into(), mi.into(), s.into(), n))
+                .unwrap();
+            let text: String =
+                decode_first(&cols, &[DbValue::Datetime((y, mo, d, h, mi, s, n))]).unwrap();
+            assert_eq!(text, expected.format("%Y-%m-%dT%H:%M:%S%.f").to_string());
+            let at: NaiveDateTime =
+                decode_first(&cols, &[DbValue::Datetime((y, mo, d, h, mi, s, n))]).unwrap();
+            assert_eq!(at, expected);
+            let time: String = decode_first(&cols, &[DbValue::Time((h, mi, s, n))]).unwrap();
+            assert_eq!(time, expected.time().format("%H:%M:%S%.f").to_string());
+            let date: NaiveDate = decode_first(&cols, &[DbValue::Date((y, mo, d))]).unwrap();
+            assert_eq!(date, expected.date());
+        }
+        assert!(
+            decode_first::<String>(&cols, &[DbValue::Datetime((2025, 2, 30, 0, 0, 0, 0))]).is_err()
+        );
+        assert!(decode_first::<String>(&cols, &[DbValue::Date((2025, 13, 1))]).is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! Prometheus metrics, one registry per host (many hosts can share a test process).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 use crate::pool::Pools;
@@ -11,6 +12,7 @@ pub(crate) struct Metrics {
     registry: Registry,
     pub(crate) requests: IntCounterVec,
     pub(crate) latency: HistogramVec,
+    pub(crate) in_flight: IntGauge,
     pub(crate) traps: IntCounterVec,
     pub(crate) timeouts: IntCounterVec,
     pub(crate) queries: IntCounterVec,
@@ -58,9 +60,17 @@ impl Metrics {
             )?,
             latency: histogram(
                 "request_duration_seconds",
-                "Time from receiving a request to the end of the guest's work",
+                "Time from receiving a request to handing its response head to the client",
                 "component",
             )?,
+            in_flight: {
+                let g = IntGauge::new(
+                    "requests_in_flight",
+                    "Requests received whose guest has not finished yet",
+                )?;
+                registry.register(Box::new(g.clone()))?;
+                g
+            },
             traps: counter("traps_total", "Guest traps", &["component"])?,
             timeouts: counter(
                 "timeouts_total",

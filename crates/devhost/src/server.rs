@@ -136,35 +136,72 @@ fn host_response(status: StatusCode, body: impl Into<Bytes>) -> hyper::Response<
     response
 }
 
+/// What the host records of one request: the counter and latency histogram (before the
+/// response reaches the client, so a client that has its answer also sees it counted),
+/// the in-flight gauge (until the guest has finished), and one log line at the end.
 struct RequestLog {
     method: Method,
     path: String,
     started: Instant,
+    in_flight: prometheus::IntGauge,
 }
 
 impl RequestLog {
-    fn finish(&self, app: &App, component: &str, status: StatusCode, stats: Option<&RequestStats>) {
-        let elapsed = self.started.elapsed();
-        app.shared
-            .metrics
+    fn start(app: &App, method: Method, path: String) -> RequestLog {
+        let in_flight = app.shared.metrics.in_flight.clone();
+        in_flight.inc();
+        RequestLog {
+            method,
+            path,
+            started: Instant::now(),
+            in_flight,
+        }
+    }
+
+    /// Counts the request under its status; call it before the response is handed over.
+    fn count(&self, app: &App, component: &str, status: StatusCode) {
+        let metrics = &app.shared.metrics;
+        metrics
             .requests
             .with_label_values(&[component, status.as_str()])
             .inc();
-        app.shared
-            .metrics
+        metrics
             .latency
             .with_label_values(&[component])
-            .observe(elapsed.as_secs_f64());
+            .observe(self.started.elapsed().as_secs_f64());
+    }
+
+    /// Logs the request once the guest (if any) is done.
+    fn finish(self, component: &str, status: StatusCode, stats: Option<&RequestStats>) {
         tracing::info!(
             target: "devhost::request",
             method = %self.method,
             path = %self.path,
             component,
             status = status.as_u16(),
-            duration_ms = format_args!("{:.2}", elapsed.as_secs_f64() * 1000.0),
+            duration_ms = format_args!("{:.2}", self.started.elapsed().as_secs_f64() * 1000.0),
             pool_checkouts = stats.map_or(0, RequestStats::checkouts),
             queries = stats.map_or(0, RequestStats::queries),
         );
+    }
+
+    /// [`RequestLog::count`] and [`RequestLog::finish`] together, for answers given when
+    /// no guest is running any more.
+    fn complete(
+        self,
+        app: &App,
+        component: &str,
+        status: StatusCode,
+        stats: Option<&RequestStats>,
+    ) {
+        self.count(app, component, status);
+        self.finish(component, status, stats);
+    }
+}
+
+impl Drop for RequestLog {
+    fn drop(&mut self) {
+        self.in_flight.dec();
     }
 }
 
@@ -173,11 +210,7 @@ async fn handle(
     req: hyper::Request<Incoming>,
     client_addr: SocketAddr,
 ) -> hyper::Response<HyperOutgoingBody> {
-    let log = RequestLog {
-        method: req.method().clone(),
-        path: req.uri().path().to_owned(),
-        started: Instant::now(),
-    };
+    let log = RequestLog::start(&app, req.method().clone(), req.uri().path().to_owned());
 
     if let Some(well_known) = log.path.strip_prefix(WELL_KNOWN_PREFIX) {
         let response = match well_known {
@@ -193,17 +226,17 @@ async fn handle(
             }
             _ => host_response(StatusCode::NOT_FOUND, Bytes::new()),
         };
-        log.finish(&app, "", response.status(), None);
+        log.complete(&app, "", response.status(), None);
         return response;
     }
 
     let Some(route) = app.router.route(&log.path) else {
-        log.finish(&app, "", StatusCode::NOT_FOUND, None);
+        log.complete(&app, "", StatusCode::NOT_FOUND, None);
         return host_response(StatusCode::NOT_FOUND, Bytes::new());
     };
     let Some(component) = app.components.get(&route.component_id) else {
         tracing::error!(component = %route.component_id, "routed to an unknown component");
-        log.finish(
+        log.complete(
             &app,
             &route.component_id,
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -229,23 +262,27 @@ async fn run_component(
 ) -> hyper::Response<HyperOutgoingBody> {
     let id = component.info.id.clone();
     let deadline = log.started + app.request_timeout;
-    let answer = |status: StatusCode, body: &'static str| {
-        log.finish(app, &id, status, None);
+    let answer = |log: RequestLog, status: StatusCode, body: &'static str| {
+        log.complete(app, &id, status, None);
         host_response(status, body)
     };
 
     let guest_request = match prepare_request(req, &route, client_addr, app.max_body_bytes).await {
         Ok(r) => r,
         Err(PrepareError::TooLarge) => {
-            return answer(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+            return answer(
+                log,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request body too large\n",
+            );
         }
         Err(PrepareError::BadBody(e)) => {
             tracing::debug!(component = %id, "reading the request body failed: {e}");
-            return answer(StatusCode::BAD_REQUEST, "");
+            return answer(log, StatusCode::BAD_REQUEST, "");
         }
         Err(PrepareError::Invalid(e)) => {
             tracing::error!(component = %id, "Error processing request: {e}");
-            return answer(StatusCode::INTERNAL_SERVER_ERROR, "");
+            return answer(log, StatusCode::INTERNAL_SERVER_ERROR, "");
         }
     };
 
@@ -254,10 +291,10 @@ async fn run_component(
             .await
         {
             Ok(Ok(permit)) => permit,
-            Ok(Err(_)) => return answer(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n"),
+            Ok(Err(_)) => return answer(log, StatusCode::SERVICE_UNAVAILABLE, "shutting down\n"),
             Err(_) => {
                 app.shared.metrics.timeouts.with_label_values(&[&id]).inc();
-                return answer(StatusCode::GATEWAY_TIMEOUT, "request timed out\n");
+                return answer(log, StatusCode::GATEWAY_TIMEOUT, "request timed out\n");
             }
         };
 
@@ -291,7 +328,7 @@ async fn run_component(
         Ok(r) => r,
         Err(e) => {
             tracing::error!(component = %id, "Error processing request: {e:?}");
-            return answer(StatusCode::INTERNAL_SERVER_ERROR, "");
+            return answer(log, StatusCode::INTERNAL_SERVER_ERROR, "");
         }
     };
 
@@ -322,11 +359,12 @@ async fn run_component(
     match receiver.await {
         Ok(Ok(response)) => {
             let status = response.status();
+            log.count(app, &id, status);
             let app = app.clone();
             tokio::spawn(async move {
                 let end = task.await;
                 report_end(&app, &id, end, true);
-                log.finish(&app, &id, status, Some(&stats));
+                log.finish(&id, status, Some(&stats));
             });
             response
         }
@@ -334,7 +372,7 @@ async fn run_component(
             tracing::error!(component = %id, "guest answered with an error: {code:?}");
             let end = task.await;
             report_end(app, &id, end, true);
-            log.finish(app, &id, StatusCode::INTERNAL_SERVER_ERROR, Some(&stats));
+            log.complete(app, &id, StatusCode::INTERNAL_SERVER_ERROR, Some(&stats));
             host_response(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new())
         }
         Err(_) => {
@@ -344,7 +382,7 @@ async fn run_component(
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             report_end(app, &id, end, false);
-            log.finish(app, &id, status, Some(&stats));
+            log.complete(app, &id, status, Some(&stats));
             let body: &'static str = if status == StatusCode::GATEWAY_TIMEOUT {
                 "request timed out\n"
             } else {

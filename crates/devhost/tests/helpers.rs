@@ -200,6 +200,23 @@ impl TestApp {
             .unwrap_or_default()
     }
 
+    /// Waits until the metric (summed over series matching `labels`) reaches at least
+    /// `at_least`, polling every 10 ms; panics after 10 s, naming what it waited for.
+    pub async fn wait_for_metric(&self, name: &str, labels: &str, at_least: f64) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.metrics();
+            if metric(&text, name, labels) >= at_least {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{name}{{{labels}}} did not reach {at_least} within 10 s:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))

@@ -87,7 +87,7 @@ async fn shutdown_finishes_in_flight_requests_then_stops_accepting() {
         let url = format!("{}/probe/sleep?ms=700", app.base);
         tokio::spawn(async move { http.get(url).send().await })
     };
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.wait_for_metric("requests_in_flight", "", 1.0).await;
     let base = app.base.clone();
 
     // Act

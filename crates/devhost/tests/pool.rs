@@ -21,7 +21,9 @@ async fn an_exhausted_pool_fails_open_within_the_acquire_timeout() {
             tokio::spawn(async move { http.get(url).send().await })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Both holders have their connection once the pool reports two in use.
+    app.wait_for_metric("pool_in_use_connections", "", 2.0)
+        .await;
 
     // Act
     let started = Instant::now();
