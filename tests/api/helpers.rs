@@ -330,3 +330,92 @@ pub fn assert_iso_instant(value: &Value, field: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
         .unwrap_or_else(|e| panic!("{field} = {text:?} is not YYYY-MM-DDTHH:MM:SSZ: {e}"))
 }
+
+/// Like `spawn_app`, with extra application variables (`admin_token`,
+/// `max_video_bytes`...) given to the host as `--variable` would.
+pub async fn spawn_app_with_variables(variables: &[(&str, &str)]) -> TestApp {
+    LazyLock::force(&TRACING);
+
+    let db_name = format!("dogetionary_test_{}", Uuid::new_v4().simple());
+    let db_url = format!("{}/{db_name}", database_server());
+    devhost::ensure_database(&db_url)
+        .await
+        .expect("create the test database");
+    devhost::migrate(&db_url)
+        .await
+        .expect("migrate the test database");
+
+    let root = workspace_root();
+    let mut values = HashMap::from([("db_url".to_owned(), db_url.clone())]);
+    for (name, value) in variables {
+        values.insert((*name).to_owned(), (*value).to_owned());
+    }
+    let config = HostConfig {
+        manifest: root.join("spin.toml"),
+        listen: "127.0.0.1:0".parse().expect("loopback address"),
+        cache_dir: Some(root.join("target").join("devhost-cache")),
+        variables: values,
+        ..HostConfig::default()
+    };
+    let host = {
+        let _guard = HOST_BUILD.lock().await;
+        Host::build(config).await.unwrap_or_else(|e| {
+            panic!("start the development host (did `scripts/build-wasm` run?): {e:#}")
+        })
+    }
+    .spawn();
+
+    let (db, connection) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test database");
+    tokio::spawn(connection);
+
+    TestApp {
+        address: format!("http://{}", host.local_addr()),
+        client: reqwest::Client::new(),
+        db,
+        db_name,
+        host: Some(host),
+    }
+}
+
+/// The operator token the admin tests configure.
+pub const ADMIN_TOKEN: &str = "test-operator-token-7f3a";
+
+/// An app whose operator routes accept `Authorization: Bearer ADMIN_TOKEN`.
+pub async fn spawn_admin_app() -> TestApp {
+    spawn_app_with_variables(&[("admin_token", ADMIN_TOKEN)]).await
+}
+
+impl TestApp {
+    /// A request to an operator route, with `Authorization: Bearer <token>` when
+    /// `token` is given, and a JSON body when `body` is.
+    pub async fn admin_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("send request")
+    }
+
+    /// `POST path` with the right operator token.
+    pub async fn admin_post(&self, path: &str, body: &Value) -> Response {
+        self.admin_request(reqwest::Method::POST, path, Some(ADMIN_TOKEN), Some(body))
+            .await
+    }
+
+    /// `GET path` with the right operator token.
+    pub async fn admin_get(&self, path: &str) -> Response {
+        self.admin_request(reqwest::Method::GET, path, Some(ADMIN_TOKEN), None)
+            .await
+    }
+}

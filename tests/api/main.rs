@@ -2,12 +2,17 @@
 //! host in-process against its own fresh database and talks HTTP to the real
 //! `.wasm` components.
 
+mod admin_auth;
+mod batch_populate;
 mod contract;
+mod daily_job;
 mod due_counts;
+mod fix_review_dates;
 mod health;
 mod helpers;
 mod languages;
 mod preferences;
+mod review_intervals;
 mod reviews;
 mod routing;
 mod save;
@@ -15,3 +20,5 @@ mod saved_words;
 mod schedule;
 mod unsave;
 mod usage;
+mod usage_reports;
+mod video_upload;

@@ -20,6 +20,10 @@ pub enum ApiError {
     /// 400 Bad Request: invalid input; the message names the field.
     #[error("{0}")]
     BadRequest(String),
+    /// 401 Unauthorized, with `WWW-Authenticate: Bearer`: an operator route without the
+    /// right token.
+    #[error("{0}")]
+    Unauthorized(String),
     /// 404 Not Found.
     #[error("{0}")]
     NotFound(String),
@@ -48,6 +52,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::BadRequest(_) => 400,
+            ApiError::Unauthorized(_) => 401,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::Conflict(_) => 409,
@@ -78,6 +83,7 @@ impl ApiError {
         let mut response = error_response(self.status(), &self.to_string());
         match self {
             ApiError::MethodNotAllowed(allow) => response.set_header("allow", allow.as_str()),
+            ApiError::Unauthorized(_) => response.set_header("www-authenticate", "Bearer"),
             ApiError::Unavailable(_) => response.set_header("retry-after", "1"),
             _ => {}
         }

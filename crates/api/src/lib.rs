@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+mod admin;
 mod clock;
 mod error;
 mod parse;
@@ -9,6 +10,7 @@ mod response;
 mod serve;
 mod usage;
 
+pub use admin::{ADMIN_TOKEN_VARIABLE, check_admin, require_admin};
 pub use clock::{now_utc, today_utc};
 pub use db::{Db, DbError, ToParam, Tx};
 pub use error::{ApiError, Result, ResultExt};

@@ -2,17 +2,20 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+mod bundle;
 mod error;
 mod language;
 mod preferences;
 mod progress;
 mod schedule;
+mod simulation;
 mod test_prep;
 mod time;
 mod timezones;
 mod user;
 mod word;
 
+pub use bundle::BUNDLE_COLUMNS;
 pub use error::{FieldError, InvalidValue};
 pub use language::{LANGUAGES, LanguageCode};
 pub use preferences::{
@@ -26,6 +29,7 @@ pub use schedule::{
     MAX_INTERVAL_DAYS, RETENTION_THRESHOLD, Review, decay_rate, next_review_date, retention_at,
     whole_days,
 };
+pub use simulation::{SimulatedReview, simulate_reviews};
 pub use test_prep::TestPrep;
 pub use time::{Timezone, format_date, format_utc, iso8601, parse_date};
 pub use user::UserId;

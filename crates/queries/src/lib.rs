@@ -322,8 +322,371 @@ SELECT (SELECT count(*) FROM reviews WHERE word_id = $2) + 1 AS review_count,
        + (SELECT CASE WHEN response THEN 2 ELSE 1 END FROM inserted) AS new_score
 "#;
 
+/// One batch of the daily test-prep job, in one statement (run outside a transaction, so
+/// each batch is kept even if a later one fails). Takes up to `$1` users with a
+/// `test_prep` who were not served today (UTC), oldest `user_id` first, locking them
+/// (`SKIP LOCKED`: a concurrent run takes other users); adds to each up to `$2` words of
+/// their bundle (in their learning language, alphabetical) that they have not saved in
+/// that language, with their native language; and marks them served today
+/// (`last_test_words_added`). Run it until `users_processed < $1`.
+///
+/// Parameters: `$1 BIGINT` users per batch, `$2 BIGINT` words per user.
+///
+/// Result: one row: `users_processed BIGINT`, `words_added BIGINT`.
+pub const DAILY_TEST_WORDS_BATCH: &str = r#"
+WITH batch AS (
+    SELECT up.user_id, up.test_prep, up.learning_language, up.native_language
+    FROM user_preferences up
+    WHERE up.test_prep IS NOT NULL
+      AND (up.last_test_words_added IS NULL
+           OR up.last_test_words_added < (now() AT TIME ZONE 'utc')::date)
+    ORDER BY up.user_id
+    LIMIT $1
+    FOR UPDATE SKIP LOCKED
+), picked AS (
+    SELECT b.user_id, w.word, b.learning_language, b.native_language
+    FROM batch b
+    CROSS JOIN LATERAL (
+        SELECT bv.word
+        FROM bundle_vocabularies bv
+        WHERE bv.language = b.learning_language
+          AND CASE b.test_prep
+                  WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
+                  WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
+                  WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
+                  WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
+                  WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
+                  WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
+                  WHEN 'DEMO' THEN bv.is_demo
+                  WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
+                  WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
+                  ELSE false
+              END
+          AND NOT EXISTS (
+              SELECT 1
+              FROM saved_words sw
+              WHERE sw.user_id = b.user_id
+                AND sw.word = bv.word
+                AND sw.learning_language = bv.language
+          )
+        ORDER BY bv.word
+        LIMIT $2
+    ) w
+), inserted AS (
+    INSERT INTO saved_words (user_id, word, learning_language, native_language)
+    SELECT user_id, word, learning_language, native_language
+    FROM picked
+    ON CONFLICT ON CONSTRAINT saved_words_user_word_langs_key DO NOTHING
+    RETURNING 1
+), marked AS (
+    UPDATE user_preferences up
+    SET last_test_words_added = (now() AT TIME ZONE 'utc')::date
+    FROM batch
+    WHERE up.user_id = batch.user_id
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM marked) AS users_processed,
+       (SELECT count(*) FROM inserted) AS words_added
+"#;
+
+/// Adds words to a bundle in one statement and reports what was there before. Words are
+/// inserted into `bundle_vocabularies` or, already there, get the new flags OR-ed into
+/// theirs (levels are cumulative: the caller passes `domain::TestPrep::bundle_flags`).
+///
+/// Parameters:
+/// - `$1 JSONB` the normalized words, a JSON array of strings
+/// - `$2 VARCHAR(10)` language
+/// - `$3 TEXT` the bundle's test-prep name (`TOEFL_BEGINNER`...): whose flag counts as
+///   "already present"
+/// - `$4`..`$12 BOOLEAN` the flags to set, in `domain::BUNDLE_COLUMNS` order
+///
+/// Result: one row: `total_words BIGINT` (distinct words), `added BIGINT` (not flagged
+/// for the bundle before), `already_present BIGINT`, `definitions_cached BIGINT` (words
+/// with a cached definition in that learning language, any native language).
+pub const BATCH_POPULATE_BUNDLE: &str = r#"
+WITH input AS (
+    SELECT DISTINCT w.word
+    FROM jsonb_array_elements_text($1) AS w(word)
+), before AS (
+    SELECT i.word,
+           COALESCE(CASE $3
+                        WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
+                        WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
+                        WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
+                        WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
+                        WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
+                        WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
+                        WHEN 'DEMO' THEN bv.is_demo
+                        WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
+                        WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
+                    END, false) AS present
+    FROM input i
+    LEFT JOIN bundle_vocabularies bv ON bv.word = i.word AND bv.language = $2
+), upserted AS (
+    INSERT INTO bundle_vocabularies AS bv
+        (word, language, is_toefl_beginner, is_toefl_intermediate, is_toefl_advanced,
+         is_ielts_beginner, is_ielts_intermediate, is_ielts_advanced, is_demo,
+         business_english, everyday_english)
+    SELECT word, $2, $4::boolean, $5::boolean, $6::boolean, $7::boolean, $8::boolean,
+           $9::boolean, $10::boolean, $11::boolean, $12::boolean
+    FROM input
+    ON CONFLICT ON CONSTRAINT bundle_vocabularies_pkey DO UPDATE SET
+        is_toefl_beginner = bv.is_toefl_beginner OR EXCLUDED.is_toefl_beginner,
+        is_toefl_intermediate = bv.is_toefl_intermediate OR EXCLUDED.is_toefl_intermediate,
+        is_toefl_advanced = bv.is_toefl_advanced OR EXCLUDED.is_toefl_advanced,
+        is_ielts_beginner = bv.is_ielts_beginner OR EXCLUDED.is_ielts_beginner,
+        is_ielts_intermediate = bv.is_ielts_intermediate OR EXCLUDED.is_ielts_intermediate,
+        is_ielts_advanced = bv.is_ielts_advanced OR EXCLUDED.is_ielts_advanced,
+        is_demo = bv.is_demo OR EXCLUDED.is_demo,
+        business_english = bv.business_english OR EXCLUDED.business_english,
+        everyday_english = bv.everyday_english OR EXCLUDED.everyday_english
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM input) AS total_words,
+       (SELECT count(*) FROM before WHERE NOT present) AS added,
+       (SELECT count(*) FROM before WHERE present) AS already_present,
+       (SELECT count(*)
+        FROM input i
+        WHERE EXISTS (SELECT 1
+                      FROM definitions d
+                      WHERE d.word = i.word AND d.learning_language = $2))
+           AS definitions_cached
+"#;
+
+/// The words of a bundle that no video illustrates yet (no `word_to_video` row in the
+/// word's language; read through `word_to_video_word_language_video_key`), alphabetical.
+///
+/// Parameters: `$1 TEXT` the bundle's test-prep name (`TOEFL_BEGINNER`...),
+/// `$2 VARCHAR(10)` language.
+///
+/// Result: rows of `word VARCHAR`.
+pub const WORDS_NEEDING_VIDEOS: &str = r#"
+SELECT bv.word
+FROM bundle_vocabularies bv
+WHERE bv.language = $2
+  AND CASE $1
+          WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
+          WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
+          WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
+          WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
+          WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
+          WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
+          WHEN 'DEMO' THEN bv.is_demo
+          WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
+          WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
+          ELSE false
+      END
+  AND NOT EXISTS (
+      SELECT 1
+      FROM word_to_video wv
+      WHERE wv.word = bv.word AND wv.learning_language = bv.language
+  )
+ORDER BY bv.word
+"#;
+
+/// Stores one uploaded video and its word mappings in one statement (inside the upload's
+/// transaction). The video is idempotent on (name, format): an existing one is kept as
+/// it is and its id returned. Each mapping is inserted, or (same word, language and
+/// video) has its score, source and transcript source replaced.
+///
+/// Parameters:
+/// - `$1 VARCHAR(255)` name, `$2 VARCHAR(10)` format
+/// - `$3 TEXT` the video, base64 (decoded by the server; already validated)
+/// - `$4 INTEGER` size in bytes
+/// - `$5 TEXT NULL` transcript, `$6 TEXT NULL` audio transcript
+/// - `$7 BOOLEAN` audio transcript verified
+/// - `$8 JSONB NULL` whisper metadata, `$9 JSONB` metadata
+/// - `$10 VARCHAR(100) NULL` source id (video and mappings)
+/// - `$11 JSONB` the mappings: `[{"word","learning_language","relevance_score"
+///   (number or null),"transcript_source"}]`, no (word, language) twice
+///
+/// Result: at most one row: `video_id INTEGER`, `created BOOLEAN`,
+/// `mappings_created BIGINT`, `mappings_skipped BIGINT` (already there, updated). No row
+/// only when a concurrent upload of the same (name, format) has not committed yet.
+pub const UPLOAD_VIDEO: &str = r#"
+WITH created AS (
+    INSERT INTO videos
+        (name, format, video_data, size_bytes, transcript, audio_transcript,
+         audio_transcript_verified, whisper_metadata, metadata, source_id)
+    VALUES ($1, $2, decode($3, 'base64'), $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT ON CONSTRAINT videos_name_format_key DO NOTHING
+    RETURNING id
+), video AS (
+    SELECT id, true AS created FROM created
+    UNION ALL
+    SELECT id, false AS created FROM videos WHERE name = $1 AND format = $2
+    LIMIT 1
+), mapped AS (
+    INSERT INTO word_to_video AS wv
+        (word, learning_language, video_id, relevance_score, source_id, transcript_source)
+    SELECT m.word, m.learning_language, video.id, m.relevance_score::numeric(3, 2), $10,
+           m.transcript_source
+    FROM video
+    CROSS JOIN jsonb_to_recordset($11) AS m(word text, learning_language text,
+                                           relevance_score float8, transcript_source text)
+    ON CONFLICT ON CONSTRAINT word_to_video_word_language_video_key DO UPDATE SET
+        relevance_score = EXCLUDED.relevance_score,
+        transcript_source = EXCLUDED.transcript_source,
+        source_id = COALESCE(EXCLUDED.source_id, wv.source_id)
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT video.id AS video_id,
+       video.created,
+       (SELECT count(*) FROM mapped WHERE inserted) AS mappings_created,
+       (SELECT count(*) FROM mapped WHERE NOT inserted) AS mappings_skipped
+FROM video
+"#;
+
+/// One batch of the next-review-date repair: the next `$2` saved words with at least one
+/// review whose id is above `$1` (keyset pagination by `saved_words.id`), with what
+/// `domain::next_review_date` needs and the latest review's stored date. Each word's
+/// reviews are read through `reviews_word_id_reviewed_at_idx`.
+///
+/// Parameters: `$1 INTEGER` last word id of the previous batch (0 to start),
+/// `$2 BIGINT` batch size.
+///
+/// Result: rows of `word_id INTEGER`, `created_at TIMESTAMP`, `latest_review_id INTEGER`,
+/// `latest_next_review TIMESTAMP`, `history JSONB` (every review, oldest first, as
+/// `[{"reviewed_at": "...", "correct": bool}]`), by `word_id`.
+pub const REPAIR_REVIEW_DATES_BATCH: &str = r#"
+SELECT sw.id AS word_id,
+       sw.created_at,
+       h.latest_review_id,
+       h.latest_next_review,
+       h.history
+FROM saved_words sw
+CROSS JOIN LATERAL (
+    SELECT (array_agg(rv.id ORDER BY rv.reviewed_at DESC, rv.id DESC))[1] AS latest_review_id,
+           (array_agg(rv.next_review_date ORDER BY rv.reviewed_at DESC, rv.id DESC))[1]
+               AS latest_next_review,
+           jsonb_agg(jsonb_build_object('reviewed_at', rv.reviewed_at, 'correct', rv.response)
+                     ORDER BY rv.reviewed_at, rv.id) AS history
+    FROM reviews rv
+    WHERE rv.word_id = sw.id
+) h
+WHERE sw.id > $1
+  AND h.latest_review_id IS NOT NULL
+ORDER BY sw.id
+LIMIT $2
+"#;
+
+/// Writes corrected next review dates, one statement per batch; a row already holding
+/// its date is left alone.
+///
+/// Parameters: `$1 JSONB` `[{"id": review id, "next_review_date": "YYYY-MM-DDTHH:MM:SS.ffffff"}]`.
+///
+/// Result: none; the row count is the number of reviews changed.
+pub const REPAIR_REVIEW_DATES_UPDATE: &str = r#"
+UPDATE reviews rv
+SET next_review_date = u.next_review_date
+FROM jsonb_to_recordset($1) AS u(id integer, next_review_date timestamp)
+WHERE rv.id = u.id
+  AND rv.next_review_date IS DISTINCT FROM u.next_review_date
+"#;
+
+/// API usage over the last 7 days (read through `api_usage_logs_timestamp_idx`).
+///
+/// Parameters: none.
+///
+/// Result: one row: `total_endpoints BIGINT` (distinct endpoint and method),
+/// `total_calls BIGINT`, `unique_users BIGINT`, `avg_duration_ms DOUBLE PRECISION NULL`.
+pub const USAGE_SUMMARY: &str = r#"
+SELECT count(DISTINCT (endpoint, method)) AS total_endpoints,
+       count(*) AS total_calls,
+       count(DISTINCT user_id) AS unique_users,
+       avg(duration_ms) AS avg_duration_ms
+FROM api_usage_logs
+WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '7 days'
+"#;
+
+/// API calls of the last 7 days per API version (`unversioned` for plain paths), most
+/// used first (read through `api_usage_logs_timestamp_idx`).
+///
+/// Parameters: none.
+///
+/// Result: rows of `version TEXT`, `call_count BIGINT`, `endpoint_count BIGINT`,
+/// `last_call TIMESTAMP`.
+pub const USAGE_VERSIONS: &str = r#"
+SELECT COALESCE(api_version, 'unversioned') AS version,
+       count(*) AS call_count,
+       count(DISTINCT endpoint) AS endpoint_count,
+       max("timestamp") AS last_call
+FROM api_usage_logs
+WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '7 days'
+GROUP BY COALESCE(api_version, 'unversioned')
+ORDER BY call_count DESC, version
+"#;
+
+/// API calls of the last 7 days per (concrete path, method, version), with counts and
+/// last calls over 1, 3 and 7 days; the `$1` most called (read through
+/// `api_usage_logs_timestamp_idx`).
+///
+/// Parameters: `$1 BIGINT` how many endpoints.
+///
+/// Result: rows of `endpoint VARCHAR`, `method VARCHAR`, `api_version VARCHAR NULL`,
+/// `count_1d BIGINT`, `last_call_1d TIMESTAMP NULL`, `count_3d BIGINT`,
+/// `last_call_3d TIMESTAMP NULL`, `count_7d BIGINT`, `last_call_7d TIMESTAMP`,
+/// `avg_duration_ms DOUBLE PRECISION NULL`; most called first.
+pub const USAGE_ENDPOINTS: &str = r#"
+SELECT endpoint,
+       method,
+       api_version,
+       count(*) FILTER (WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '1 day')
+           AS count_1d,
+       max("timestamp") FILTER (WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '1 day')
+           AS last_call_1d,
+       count(*) FILTER (WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '3 days')
+           AS count_3d,
+       max("timestamp") FILTER (WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '3 days')
+           AS last_call_3d,
+       count(*) AS count_7d,
+       max("timestamp") AS last_call_7d,
+       avg(duration_ms) AS avg_duration_ms
+FROM api_usage_logs
+WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '7 days'
+GROUP BY endpoint, method, api_version
+ORDER BY count_7d DESC, endpoint, method
+LIMIT $1
+"#;
+
+/// API calls per day (UTC) over the last 7 days, newest first (read through
+/// `api_usage_logs_timestamp_idx`).
+///
+/// Parameters: none.
+///
+/// Result: rows of `day DATE`, `calls BIGINT`, `users BIGINT` (distinct known users).
+pub const USAGE_DAILY: &str = r#"
+SELECT "timestamp"::date AS day,
+       count(*) AS calls,
+       count(DISTINCT user_id) AS users
+FROM api_usage_logs
+WHERE "timestamp" >= (now() AT TIME ZONE 'utc') - interval '7 days'
+GROUP BY "timestamp"::date
+ORDER BY day DESC
+"#;
+
+/// The app's tracked actions over the last 7 days, per action, the `$1` most frequent
+/// (read through `user_actions_created_at_idx`).
+///
+/// Parameters: `$1 BIGINT` how many actions.
+///
+/// Result: rows of `action VARCHAR`, `category VARCHAR`, `count BIGINT`, `users BIGINT`,
+/// `last_at TIMESTAMP`.
+pub const USAGE_ACTIONS: &str = r#"
+SELECT action,
+       category,
+       count(*) AS count,
+       count(DISTINCT user_id) AS users,
+       max(created_at) AS last_at
+FROM user_actions
+WHERE created_at >= (now() AT TIME ZONE 'utc') - interval '7 days'
+GROUP BY action, category
+ORDER BY count DESC, action, category
+LIMIT $1
+"#;
+
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 11] = [
+pub const ALL: [(&str, &str); 22] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -335,6 +698,17 @@ pub const ALL: [(&str, &str); 11] = [
     ("DUE_COUNTS", DUE_COUNTS),
     ("REVIEW_PREPARE", REVIEW_PREPARE),
     ("REVIEW_INSERT", REVIEW_INSERT),
+    ("DAILY_TEST_WORDS_BATCH", DAILY_TEST_WORDS_BATCH),
+    ("BATCH_POPULATE_BUNDLE", BATCH_POPULATE_BUNDLE),
+    ("WORDS_NEEDING_VIDEOS", WORDS_NEEDING_VIDEOS),
+    ("UPLOAD_VIDEO", UPLOAD_VIDEO),
+    ("REPAIR_REVIEW_DATES_BATCH", REPAIR_REVIEW_DATES_BATCH),
+    ("REPAIR_REVIEW_DATES_UPDATE", REPAIR_REVIEW_DATES_UPDATE),
+    ("USAGE_SUMMARY", USAGE_SUMMARY),
+    ("USAGE_VERSIONS", USAGE_VERSIONS),
+    ("USAGE_ENDPOINTS", USAGE_ENDPOINTS),
+    ("USAGE_DAILY", USAGE_DAILY),
+    ("USAGE_ACTIONS", USAGE_ACTIONS),
 ];
 
 #[cfg(test)]
