@@ -330,3 +330,89 @@ pub fn assert_iso_instant(value: &Value, field: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
         .unwrap_or_else(|e| panic!("{field} = {text:?} is not YYYY-MM-DDTHH:MM:SSZ: {e}"))
 }
+
+/// Like `spawn_app`, with extra application variables (such as
+/// `ios_min_version`) given the highest precedence.
+pub async fn spawn_app_with_variables(variables: &[(&str, &str)]) -> TestApp {
+    LazyLock::force(&TRACING);
+
+    let db_name = format!("dogetionary_test_{}", Uuid::new_v4().simple());
+    let db_url = format!("{}/{db_name}", database_server());
+    devhost::ensure_database(&db_url)
+        .await
+        .expect("create the test database");
+    devhost::migrate(&db_url)
+        .await
+        .expect("migrate the test database");
+
+    let mut values = HashMap::from([("db_url".to_owned(), db_url.clone())]);
+    for (name, value) in variables {
+        values.insert((*name).to_owned(), (*value).to_owned());
+    }
+    let root = workspace_root();
+    let config = HostConfig {
+        manifest: root.join("spin.toml"),
+        listen: "127.0.0.1:0".parse().expect("loopback address"),
+        cache_dir: Some(root.join("target").join("devhost-cache")),
+        variables: values,
+        ..HostConfig::default()
+    };
+    let host = {
+        let _guard = HOST_BUILD.lock().await;
+        Host::build(config)
+            .await
+            .unwrap_or_else(|e| panic!("start the development host: {e:#}"))
+    }
+    .spawn();
+
+    let (db, connection) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test database");
+    tokio::spawn(connection);
+
+    TestApp {
+        address: format!("http://{}", host.local_addr()),
+        client: reqwest::Client::new(),
+        db,
+        db_name,
+        host: Some(host),
+    }
+}
+
+impl TestApp {
+    pub async fn post_feedback(&self, body: &Value) -> Response {
+        self.post_json("/v3/feedback", body).await
+    }
+
+    pub async fn post_content_report(&self, body: &Value) -> Response {
+        self.post_json("/v3/content/report", body).await
+    }
+
+    /// `query` is appended verbatim, the way the iOS client builds URLs.
+    pub async fn get_app_version(&self, query: &str) -> Response {
+        self.get(&format!("/v3/app-version?{query}")).await
+    }
+
+    /// GET `/v3/videos/{id}` with an optional `Range` header.
+    pub async fn get_video(&self, id: &str, range: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(&format!("/v3/videos/{id}")));
+        if let Some(range) = range {
+            request = request.header("range", range);
+        }
+        request.send().await.expect("send request")
+    }
+
+    /// Stores a video directly (no endpoint uploads one) and returns its id.
+    pub async fn insert_video(&self, name: &str, format: &str, data: &[u8]) -> i32 {
+        let size = i32::try_from(data.len()).expect("test videos are small");
+        self.db
+            .query_one(
+                "INSERT INTO videos (name, format, video_data, size_bytes) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&name, &format, &data, &size],
+            )
+            .await
+            .expect("insert video")
+            .get(0)
+    }
+}
