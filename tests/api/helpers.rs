@@ -419,3 +419,41 @@ impl TestApp {
             .await
     }
 }
+
+impl TestApp {
+    pub async fn post_feedback(&self, body: &Value) -> Response {
+        self.post_json("/v3/feedback", body).await
+    }
+
+    pub async fn post_content_report(&self, body: &Value) -> Response {
+        self.post_json("/v3/content/report", body).await
+    }
+
+    /// `query` is appended verbatim, the way the iOS client builds URLs.
+    pub async fn get_app_version(&self, query: &str) -> Response {
+        self.get(&format!("/v3/app-version?{query}")).await
+    }
+
+    /// GET `/v3/videos/{id}` with an optional `Range` header.
+    pub async fn get_video(&self, id: &str, range: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(&format!("/v3/videos/{id}")));
+        if let Some(range) = range {
+            request = request.header("range", range);
+        }
+        request.send().await.expect("send request")
+    }
+
+    /// Stores a video directly (no endpoint uploads one) and returns its id.
+    pub async fn insert_video(&self, name: &str, format: &str, data: &[u8]) -> i32 {
+        let size = i32::try_from(data.len()).expect("test videos are small");
+        self.db
+            .query_one(
+                "INSERT INTO videos (name, format, video_data, size_bytes) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&name, &format, &data, &size],
+            )
+            .await
+            .expect("insert video")
+            .get(0)
+    }
+}

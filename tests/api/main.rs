@@ -3,14 +3,20 @@
 //! `.wasm` components.
 
 mod admin_auth;
+mod analytics;
+mod app_version;
 mod batch_populate;
+mod check_word_videos;
+mod content_report;
 mod contract;
 mod daily_job;
 mod due_counts;
+mod feedback;
 mod fix_review_dates;
 mod health;
 mod helpers;
 mod languages;
+mod pages;
 mod preferences;
 mod review_intervals;
 mod reviews;
@@ -22,3 +28,4 @@ mod unsave;
 mod usage;
 mod usage_reports;
 mod video_upload;
+mod videos;

@@ -12,3 +12,7 @@ pub use error::{DatabaseError, DbError, DriverMessage, ErrorKind, Result};
 pub use handle::{DB_URL_VARIABLE, Db};
 pub use params::{Param, ToParam};
 pub use tx::Tx;
+
+mod bytes;
+
+pub use bytes::Bytes;

@@ -34,3 +34,16 @@ pub use test_prep::TestPrep;
 pub use time::{Timezone, format_date, format_utc, iso8601, parse_date};
 pub use user::UserId;
 pub use word::{QuestionType, Word};
+
+mod app_input;
+mod app_version;
+mod byte_range;
+mod media;
+
+pub use app_input::{
+    APP_VERSION_MAX_CHARS, AnalyticsAction, FEEDBACK_MAX_CHARS, PLATFORM_MAX_CHARS,
+    REPORT_COMMENT_MAX_CHARS, ReportType, SESSION_ID_MAX_CHARS, optional_text, required_text,
+};
+pub use app_version::{AppVersion, VersionStatus, version_status};
+pub use byte_range::{ByteSpan, FetchWindow, RangeRequest, Resolved, unsatisfied_content_range};
+pub use media::video_content_type;

@@ -685,8 +685,108 @@ ORDER BY count DESC, action, category
 LIMIT $1
 "#;
 
+/// Stores one piece of feedback. `user_feedback` has no foreign key, so an unknown user
+/// needs no row in `user_preferences`.
+///
+/// Parameters: `$1 UUID` user id, `$2 TEXT` the feedback (trimmed, 1..=500 characters).
+///
+/// Result: one row: `id INTEGER`, `created_at TIMESTAMP` (UTC).
+pub const INSERT_FEEDBACK: &str = r#"
+INSERT INTO user_feedback (user_id, feedback)
+VALUES ($1, $2)
+RETURNING id, created_at
+"#;
+
+/// Records one analytics event in one statement, creating the user first if unknown
+/// (`user_actions.user_id` references `user_preferences`; the foreign key is checked at
+/// the end of the statement, when the new user row exists).
+///
+/// Parameters:
+/// - `$1 UUID` user id
+/// - `$2 VARCHAR(50)` action, `$3 VARCHAR(30)` category
+/// - `$4 JSONB NULL` metadata (`NULL` stores `{}`)
+/// - `$5 VARCHAR(100) NULL` session id, `$6 VARCHAR(20)` platform,
+///   `$7 VARCHAR(20) NULL` app version
+/// - `$8 TEXT` default user name, `$9 TEXT` default motto (for a new user)
+///
+/// Result: none (one row affected).
+pub const TRACK_ACTION: &str = r#"
+WITH created_user AS (
+    INSERT INTO user_preferences (user_id, user_name, user_motto)
+    VALUES ($1, $8, $9)
+    ON CONFLICT ON CONSTRAINT user_preferences_pkey DO NOTHING
+)
+INSERT INTO user_actions (user_id, action, category, metadata, session_id, platform, app_version)
+VALUES ($1, $2, $3, COALESCE($4, '{}'::jsonb), $5, $6, $7)
+"#;
+
+/// Stores a content report in one statement, creating the user first if unknown. A
+/// repeated report (same user, word, languages, question type and report type) updates
+/// the existing row: `reported_at` becomes now, a new comment or video id replaces the
+/// stored one (a `NULL` keeps it); `status` is left as it is.
+///
+/// Parameters:
+/// - `$1 UUID` user id
+/// - `$2 VARCHAR(255)` word (normalized)
+/// - `$3 VARCHAR(10)` learning language, `$4 VARCHAR(10)` native language
+/// - `$5 VARCHAR(50)` question type, `$6 VARCHAR(50)` report type
+/// - `$7 INTEGER NULL` video id, `$8 TEXT NULL` comment
+/// - `$9 TEXT` default user name, `$10 TEXT` default motto (for a new user)
+///
+/// Result: one row: `id INTEGER`.
+pub const REPORT_CONTENT: &str = r#"
+WITH created_user AS (
+    INSERT INTO user_preferences (user_id, user_name, user_motto)
+    VALUES ($1, $9, $10)
+    ON CONFLICT ON CONSTRAINT user_preferences_pkey DO NOTHING
+)
+INSERT INTO reported_content AS rc
+    (user_id, word, learning_language, native_language, question_type, report_type,
+     video_id, comment)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+ON CONFLICT ON CONSTRAINT reported_content_user_question_report_key DO UPDATE SET
+    reported_at = (now() AT TIME ZONE 'utc'),
+    comment = COALESCE(EXCLUDED.comment, rc.comment),
+    video_id = COALESCE(EXCLUDED.video_id, rc.video_id)
+RETURNING rc.id
+"#;
+
+/// How many videos illustrate a word, read from the index of
+/// `word_to_video_word_language_video_key` (word, learning_language, video_id).
+///
+/// Parameters: `$1 VARCHAR(255)` word (normalized), `$2 VARCHAR(10)` learning language.
+///
+/// Result: one row: `video_count BIGINT`.
+pub const COUNT_WORD_VIDEOS: &str = r#"
+SELECT count(*) AS video_count
+FROM word_to_video
+WHERE word = $1 AND learning_language = $2
+"#;
+
+/// A video's format, its total size and only the requested bytes, in one statement:
+/// `substring` of a `BYTEA` reads just the slices of the stored value it needs
+/// (`videos.video_data` is stored uncompressed, see migration V4), and `octet_length`
+/// reads the size from the value's header.
+///
+/// Parameters:
+/// - `$1 INTEGER` video id
+/// - `$2 INTEGER NULL` zero-based first byte; `NULL` for a suffix range: start `$3`
+///   bytes before the end (at 0 when the video is shorter)
+/// - `$3 INTEGER` how many bytes at most (`domain::FetchWindow`)
+///
+/// Result: at most one row: `format VARCHAR`, `total_bytes INTEGER`, `data BYTEA`.
+pub const VIDEO_SLICE: &str = r#"
+SELECT format,
+       octet_length(video_data) AS total_bytes,
+       substring(video_data
+                 FROM COALESCE($2, greatest(octet_length(video_data) - $3, 0)) + 1
+                 FOR $3) AS data
+FROM videos
+WHERE id = $1
+"#;
+
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 22] = [
+pub const ALL: [(&str, &str); 27] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -709,6 +809,11 @@ pub const ALL: [(&str, &str); 22] = [
     ("USAGE_ENDPOINTS", USAGE_ENDPOINTS),
     ("USAGE_DAILY", USAGE_DAILY),
     ("USAGE_ACTIONS", USAGE_ACTIONS),
+    ("INSERT_FEEDBACK", INSERT_FEEDBACK),
+    ("TRACK_ACTION", TRACK_ACTION),
+    ("REPORT_CONTENT", REPORT_CONTENT),
+    ("COUNT_WORD_VIDEOS", COUNT_WORD_VIDEOS),
+    ("VIDEO_SLICE", VIDEO_SLICE),
 ];
 
 #[cfg(test)]
