@@ -38,6 +38,14 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>)> {
     ]
 }
 
+fn other_method(method: &Method) -> Method {
+    if *method == Method::GET {
+        Method::POST
+    } else {
+        Method::GET
+    }
+}
+
 /// Row counts of every table an operator route writes, and the test-prep user's
 /// serving day.
 async fn snapshot(app: &TestApp) -> Vec<i64> {
@@ -100,6 +108,10 @@ async fn without_a_configured_token_every_operator_route_is_not_found() {
             let message = error_body(response, StatusCode::NOT_FOUND, &case).await;
             assert_eq!(message, "Not found", "{case}");
         }
+        // Another method is not revealed either.
+        let other = other_method(&method);
+        let response = app.admin_request(other.clone(), path, None, None).await;
+        error_body(response, StatusCode::NOT_FOUND, &format!("{other} {path}")).await;
     }
     assert_eq!(snapshot(&app).await, before, "nothing changed");
 }
@@ -143,6 +155,14 @@ async fn a_missing_or_wrong_token_is_refused_and_changes_nothing() {
             StatusCode::UNAUTHORIZED,
             "{method} {path} basic"
         );
+        // Nor does another method reveal the route.
+        let other = other_method(&method);
+        let response = app.admin_request(other.clone(), path, None, None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{other} {path}"
+        );
     }
     assert_eq!(snapshot(&app).await, before, "nothing changed");
 
@@ -153,7 +173,10 @@ async fn a_missing_or_wrong_token_is_refused_and_changes_nothing() {
              AND response_status = 401",
         )
         .await;
-    assert_eq!(refused, 5);
+    assert_eq!(
+        refused, 6,
+        "four tokens, a basic-auth header, another method"
+    );
 }
 
 #[tokio::test]
@@ -165,11 +188,7 @@ async fn the_right_token_opens_every_route_and_other_methods_get_405() {
             .await;
         assert_eq!(response.status(), StatusCode::OK, "{method} {path}");
 
-        let other = if method == Method::GET {
-            Method::POST
-        } else {
-            Method::GET
-        };
+        let other = other_method(&method);
         let response = app
             .admin_request(other.clone(), path, Some(ADMIN_TOKEN), None)
             .await;

@@ -251,8 +251,7 @@ fn video(item: &Value, i: usize, max_bytes: usize) -> Result<Video<'_>, ApiError
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Post], |req, ctx| {
         let max_bytes = max_video_bytes();
         let body = api::JsonBody::parse_limited(req.body(), body_limit(max_bytes))?;
         let source_id = body.optional("source_id", |raw| {

@@ -8,8 +8,7 @@ use spin_sdk::http::{Method, Request, Response};
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Get], |req, ctx| {
         let raw = api::path_param(req, "bundle_name").unwrap_or_default();
         let test = TestPrep::from_bundle_name(&raw).ok_or_else(|| {
             let names: Vec<&str> = TestPrep::ALL.iter().map(|t| t.bundle_name()).collect();

@@ -65,8 +65,7 @@ fn round2(ms: Option<f64>) -> f64 {
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Get], |_req, ctx| {
         let db = ctx.db()?;
         let summary: SummaryRow = db.fetch_one(queries::USAGE_SUMMARY, &[])?;
         let versions: Vec<Version> = db.fetch_all(queries::USAGE_VERSIONS, &[])?;

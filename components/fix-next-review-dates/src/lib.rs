@@ -39,8 +39,7 @@ struct Statistics {
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Post], |_req, ctx| {
         let db = ctx.db()?;
         let mut stats = Statistics::default();
         let mut after = 0i32;

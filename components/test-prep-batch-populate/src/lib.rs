@@ -81,8 +81,7 @@ fn words(body: &api::JsonBody) -> api::Result<Vec<String>> {
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let test = body.required("bundle", bundle)?;
         let language = body

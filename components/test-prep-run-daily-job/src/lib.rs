@@ -25,8 +25,7 @@ struct Batch {
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Post], |_req, ctx| {
         let db = ctx.db()?;
         let (mut users, mut words, mut batches) = (0i64, 0i64, 0u32);
         while batches < MAX_BATCHES {

@@ -171,8 +171,7 @@ fn page(summary: &Summary, days: &[Day], endpoints: &[Endpoint], actions: &[Acti
 
 #[spin_sdk::http_component]
 fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
-        api::require_admin(req)?;
+    api::serve_admin(req, &[Method::Get], |_req, ctx| {
         let db = ctx.db()?;
         let summary: Summary = db.fetch_one(queries::USAGE_SUMMARY, &[])?;
         let days: Vec<Day> = db.fetch_all(queries::USAGE_DAILY, &[])?;

@@ -7,10 +7,10 @@
 //! appears in a log line or a response.
 
 use sha2::{Digest, Sha256};
-use spin_sdk::http::Request;
+use spin_sdk::http::{Method, Request, Response};
 use subtle::ConstantTimeEq;
 
-use crate::{ApiError, Result};
+use crate::{ApiError, Ctx, Result};
 
 /// The component variable holding the operator token.
 pub const ADMIN_TOKEN_VARIABLE: &str = "admin_token";
@@ -45,6 +45,46 @@ pub fn require_admin(req: &Request) -> Result<()> {
     };
     let header = req.header("authorization").and_then(|v| v.as_str());
     check_admin(&configured, header)
+}
+
+/// [`crate::serve`] for an operator route: the token is checked first ([`require_admin`]),
+/// then the method, so without the right token every method gets the same 404 or 401 and
+/// the route's methods are not revealed.
+///
+/// ```no_run
+/// use spin_sdk::http::{Method, Request, Response};
+///
+/// #[spin_sdk::http_component]
+/// fn handle(req: Request) -> Response {
+///     api::serve_admin(req, &[Method::Post], |_req, ctx| {
+///         let n = ctx.db()?.execute("DELETE FROM api_usage_logs WHERE false", &[])?;
+///         api::ok(&serde_json::json!({ "deleted": n }))
+///     })
+/// }
+/// # fn main() {}
+/// ```
+pub fn serve_admin<F>(req: Request, allowed: &[Method], handler: F) -> Response
+where
+    F: FnOnce(&Request, &mut Ctx) -> Result<Response>,
+{
+    const EVERY_METHOD: [Method; 9] = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Delete,
+        Method::Patch,
+        Method::Options,
+        Method::Connect,
+        Method::Trace,
+    ];
+    crate::serve(req, &EVERY_METHOD, |req, ctx| {
+        require_admin(req)?;
+        if !allowed.contains(req.method()) {
+            return Err(ApiError::method_not_allowed(allowed));
+        }
+        handler(req, ctx)
+    })
 }
 
 /// The pure part of [`require_admin`]: `configured` is the operator token (empty: none

@@ -10,7 +10,7 @@ mod response;
 mod serve;
 mod usage;
 
-pub use admin::{ADMIN_TOKEN_VARIABLE, check_admin, require_admin};
+pub use admin::{ADMIN_TOKEN_VARIABLE, check_admin, require_admin, serve_admin};
 pub use clock::{now_utc, today_utc};
 pub use db::{Db, DbError, ToParam, Tx};
 pub use error::{ApiError, Result, ResultExt};
