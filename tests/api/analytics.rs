@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::contract::assert_client_decodes;
+use crate::contract::{Client, assert_client_decodes, assert_client_decodes_as};
 use crate::helpers::{error_body, json_body, new_user_id, spawn_app};
 
 const PATHS: [&str; 2] = ["/v3/analytics/track", "/analytics/track"];
@@ -34,6 +34,10 @@ async fn both_paths_track_an_event_and_create_the_unknown_user() {
         // Assert
         let body = json_body(response, StatusCode::OK).await;
         assert_client_decodes("POST", path, &body);
+        if path == "/analytics/track" {
+            // The unversioned path is the one the previous app version posts to.
+            assert_client_decodes_as(Client::Main, "POST", path, &body);
+        }
         assert_eq!(body, json!({"success": true, "message": "Action tracked"}));
         let user: Uuid = user_id.parse().expect("a UUID");
         let row = app

@@ -259,3 +259,21 @@ async fn unknown_ids_are_404_and_malformed_ids_400() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn video_data_is_stored_uncompressed_so_ranges_read_only_their_chunks() {
+    let app = spawn_app().await;
+
+    let storage: i8 = app
+        .db
+        .query_one(
+            "SELECT attstorage FROM pg_attribute \
+             WHERE attrelid = 'videos'::regclass AND attname = 'video_data'",
+            &[],
+        )
+        .await
+        .expect("read the column's storage")
+        .get(0);
+
+    assert_eq!(storage as u8, b'e', "STORAGE EXTERNAL (migration V4)");
+}
