@@ -330,3 +330,71 @@ pub fn assert_iso_instant(value: &Value, field: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
         .unwrap_or_else(|e| panic!("{field} = {text:?} is not YYYY-MM-DDTHH:MM:SSZ: {e}"))
 }
+
+/// The model chains `spawn_app_with_ai` configures: two models for every use but the
+/// profile, so the fallback can be tested.
+pub const AI_MODELS: [(&str, &str); 5] = [
+    ("ai_definition_models", "def-a,def-b"),
+    ("ai_profile_models", "profile-a"),
+    ("ai_scene_models", "scene-a,scene-b"),
+    ("ai_tts_models", "tts-a,tts-b"),
+    ("ai_image_models", "image-a,image-b"),
+];
+
+/// `spawn_app`, with the AI provider variables pointing at `provider`
+/// (`ai_base_url`, `ai_host` and the [`AI_MODELS`] chains).
+pub async fn spawn_app_with_ai(provider: &crate::fake_provider::FakeProvider) -> TestApp {
+    let mut variables: Vec<(String, String)> = AI_MODELS
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    variables.push(("ai_base_url".to_owned(), provider.base_url()));
+    variables.push(("ai_host".to_owned(), provider.host()));
+    spawn_app_with_ai_variables(variables).await
+}
+
+/// `spawn_app`, with these application variables added (the test database's `db_url`
+/// is set too).
+pub async fn spawn_app_with_ai_variables(extra: Vec<(String, String)>) -> TestApp {
+    LazyLock::force(&TRACING);
+
+    let db_name = format!("dogetionary_test_{}", Uuid::new_v4().simple());
+    let db_url = format!("{}/{db_name}", database_server());
+    devhost::ensure_database(&db_url)
+        .await
+        .expect("create the test database");
+    devhost::migrate(&db_url)
+        .await
+        .expect("migrate the test database");
+
+    let root = workspace_root();
+    let mut variables: HashMap<String, String> = extra.into_iter().collect();
+    variables.insert("db_url".to_owned(), db_url.clone());
+    let config = HostConfig {
+        manifest: root.join("spin.toml"),
+        listen: "127.0.0.1:0".parse().expect("loopback address"),
+        cache_dir: Some(root.join("target").join("devhost-cache")),
+        variables,
+        ..HostConfig::default()
+    };
+    let host = {
+        let _guard = HOST_BUILD.lock().await;
+        Host::build(config).await.unwrap_or_else(|e| {
+            panic!("start the development host (did `scripts/build-wasm` run?): {e:#}")
+        })
+    }
+    .spawn();
+
+    let (db, connection) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test database");
+    tokio::spawn(connection);
+
+    TestApp {
+        address: format!("http://{}", host.local_addr()),
+        client: reqwest::Client::new(),
+        db,
+        db_name,
+        host: Some(host),
+    }
+}
