@@ -13,8 +13,6 @@ use crate::helpers::{
     spawn_app_with_ai_variables,
 };
 
-const CHAT: &str = "/v1/chat/completions";
-
 async fn lookup(app: &TestApp, query: &str) -> reqwest::Response {
     app.get(&format!("/v3/word?{query}")).await
 }

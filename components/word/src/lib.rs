@@ -56,7 +56,10 @@ struct Definition<'a> {
 
 /// The English name of a stored language code, for the prompt.
 fn language_name(code: &str) -> &str {
-    LanguageCode::parse(code).map_or(code, LanguageCode::name)
+    match LanguageCode::parse(code) {
+        Ok(language) => language.name(),
+        Err(_) => code,
+    }
 }
 
 fn respond(
