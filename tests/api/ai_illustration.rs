@@ -177,3 +177,38 @@ async fn bad_requests_are_400s_naming_the_field_and_other_methods_405() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(provider.calls().is_empty());
 }
+
+#[tokio::test]
+async fn the_scene_is_described_from_the_cached_definition_and_drawn_from_the_scene() {
+    let provider = FakeProvider::start().await;
+    let app = spawn_app_with_ai(&provider).await;
+    let user = crate::helpers::new_user_id();
+    let lookup = format!("/v3/word?w=kite&user_id={user}&learning_lang=en&native_lang=zh");
+    json_body(app.get(&lookup).await, StatusCode::OK).await;
+
+    json_body(
+        app.get("/v3/illustration?word=kite&lang=en").await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let calls = provider.calls();
+    let scene = calls
+        .iter()
+        .find(|c| c.model == "scene-a")
+        .expect("a scene call");
+    assert!(
+        scene.prompt.contains("A kite as a thing."),
+        "{}",
+        scene.prompt
+    );
+    let image = calls
+        .iter()
+        .find(|c| c.model == "image-a")
+        .expect("an image call");
+    assert!(
+        image.prompt.contains("A friendly scene showing a kite."),
+        "{}",
+        image.prompt
+    );
+}

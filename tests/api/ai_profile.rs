@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 
-use crate::contract::assert_client_decodes;
+use crate::contract::{Client, assert_client_decodes, assert_client_decodes_as};
 use crate::fake_provider::FakeProvider;
 use crate::helpers::{json_body, new_user_id, spawn_app_with_ai};
 
@@ -29,6 +29,12 @@ async fn a_new_user_gets_a_generated_profile_once() {
     let body = json_body(app.get_preferences(&user).await, StatusCode::OK).await;
 
     assert_client_decodes("GET", "/v3/users/{user_id}/preferences", &body);
+    assert_client_decodes_as(
+        Client::Main,
+        "GET",
+        "/v3/users/{user_id}/preferences",
+        &body,
+    );
     assert_eq!(body["user_name"], fake_name(&user));
     assert_eq!(body["user_motto"], "Words every day.");
     assert_eq!(body["learning_language"], "en");

@@ -361,3 +361,30 @@ async fn bad_requests_are_400s_naming_the_field_and_other_methods_405() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(provider.calls().is_empty());
 }
+
+#[tokio::test]
+async fn concurrent_misses_both_succeed_and_one_row_is_kept() {
+    let provider = FakeProvider::start().await;
+    provider.set_delay(Duration::from_millis(500));
+    let app = spawn_app_with_ai(&provider).await;
+    let (first, second) = (new_user_id(), new_user_id());
+
+    let query_a = format!("w=kite&user_id={first}&learning_lang=en&native_lang=zh");
+    let query_b = format!("w=kite&user_id={second}&learning_lang=en&native_lang=zh");
+    let (a, b) = tokio::join!(lookup(&app, &query_a), lookup(&app, &query_b));
+
+    let (a, b) = (
+        json_body(a, StatusCode::OK).await,
+        json_body(b, StatusCode::OK).await,
+    );
+    assert_eq!(
+        a["definition_data"], b["definition_data"],
+        "both answer the stored row"
+    );
+    assert_eq!(definitions_stored(&app).await, 1);
+    assert_eq!(
+        saved(&app, &first, "kite").await + saved(&app, &second, "kite").await,
+        2
+    );
+    assert!(!provider.calls().is_empty());
+}

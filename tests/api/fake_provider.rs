@@ -37,6 +37,8 @@ pub struct Call {
     pub path: String,
     /// The `model` of the request body.
     pub model: String,
+    /// The prompt: the last chat message, the image prompt or the text to speak.
+    pub prompt: String,
 }
 
 #[derive(Debug, Default)]
@@ -144,10 +146,20 @@ async fn answer(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Res
     let request: Value = serde_json::from_slice(&body).unwrap_or_default();
     let model = request["model"].as_str().unwrap_or_default().to_owned();
     let path = uri.path().to_owned();
+    let prompt = request["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .map_or(&Value::Null, |m| &m["content"])
+        .as_str()
+        .or_else(|| request["prompt"].as_str())
+        .or_else(|| request["input"].as_str())
+        .unwrap_or_default()
+        .to_owned();
     if let Ok(mut calls) = shared.calls.lock() {
         calls.push(Call {
             path: path.clone(),
             model: model.clone(),
+            prompt,
         });
     }
     let (delay, failing, invalid) = match shared.behaviour.lock() {

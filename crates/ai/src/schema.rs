@@ -152,9 +152,11 @@ mod tests {
         assert_eq!(validate(&schema(), &with_count), Ok(()));
     }
 
+    type Mutation = Box<dyn Fn(&mut Value)>;
+
     #[test]
     fn each_kind_of_violation_is_reported_with_its_path() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+        let cases: Vec<(&str, Mutation, &str)> = vec![
             (
                 "missing key",
                 Box::new(|v| {
