@@ -74,6 +74,7 @@ async fn the_next_model_answers_when_the_first_fails_or_returns_no_mp3() {
 
         let body = json_body(app.get("/v3/audio/kite/en").await, StatusCode::OK).await;
 
+        assert_client_decodes("GET", "/v3/audio/{text}/{language}", &body);
         assert_eq!(provider.models(), vec!["tts-a", "tts-b"], "{case}");
         assert_eq!(decode(&body["audio_data"]), mp3_bytes(), "{case}");
     }

@@ -102,6 +102,7 @@ async fn a_miss_generates_stores_and_saves_the_word_and_a_hit_calls_no_provider(
         StatusCode::OK,
     )
     .await;
+    assert_client_decodes("GET", "/v3/word", &again);
     assert_eq!(again["definition_data"], body["definition_data"]);
     assert_eq!(
         provider.calls().len(),
@@ -133,6 +134,7 @@ async fn missing_languages_come_from_the_users_preferences() {
         (&body["learning_language"], &body["native_language"]),
         (&"fr".into(), &"de".into())
     );
+    assert_client_decodes("GET", "/v3/word", &body);
     let only_native = json_body(
         lookup(&app, &format!("w=chien&user_id={user}&native_lang=en")).await,
         StatusCode::OK,
@@ -145,6 +147,7 @@ async fn missing_languages_come_from_the_users_preferences() {
         ),
         (&"fr".into(), &"en".into())
     );
+    assert_client_decodes("GET", "/v3/word", &only_native);
 
     // A new user gets the defaults, en → zh, and is created with the word saved.
     let newcomer = new_user_id();
@@ -157,6 +160,7 @@ async fn missing_languages_come_from_the_users_preferences() {
         (&body["learning_language"], &body["native_language"]),
         (&"en".into(), &"zh".into())
     );
+    assert_client_decodes("GET", "/v3/word", &body);
     assert_eq!(saved(&app, &newcomer, "cat").await, 1);
 }
 
@@ -377,6 +381,8 @@ async fn concurrent_misses_both_succeed_and_one_row_is_kept() {
         json_body(a, StatusCode::OK).await,
         json_body(b, StatusCode::OK).await,
     );
+    assert_client_decodes("GET", "/v3/word", &a);
+    assert_client_decodes("GET", "/v3/word", &b);
     assert_eq!(
         a["definition_data"], b["definition_data"],
         "both answer the stored row"
