@@ -84,9 +84,7 @@ fn check_object(value: &Value, fields: &Map<String, Value>, at: &str, out: &mut 
             .iter()
             .any(|k| object.get(*k).is_some_and(Value::is_string));
         if !named {
-            out.push(format!(
-                "{at}: neither `type` nor `part_of_speech` is a string"
-            ));
+            out.push(format!("{at}: neither `type` nor `part_of_speech` is a string"));
         }
     }
 }
@@ -97,10 +95,7 @@ fn is_ignored(rule: &Value) -> bool {
 
 fn check_map(value: &Value, value_rule: &Value, at: &str, out: &mut Vec<String>) {
     let Some(object) = value.as_object() else {
-        out.push(format!(
-            "{at}: expected an object (map), found {}",
-            kind(value)
-        ));
+        out.push(format!("{at}: expected an object (map), found {}", kind(value)));
         return;
     };
     for (key, v) in object {
@@ -157,9 +152,7 @@ fn check_value(value: &Value, rule: &Value, at: &str, out: &mut Vec<String>) {
             }
         }
         other => {
-            out.push(format!(
-                "{at}: the contract names an unknown type {other:?}"
-            ));
+            out.push(format!("{at}: the contract names an unknown type {other:?}"));
             true
         }
     };
