@@ -457,3 +457,35 @@ impl TestApp {
             .get(0)
     }
 }
+
+/// The model chains `spawn_app_with_ai` configures: two models for every use but the
+/// profile, so the fallback can be tested.
+pub const AI_MODELS: [(&str, &str); 5] = [
+    ("ai_definition_models", "def-a,def-b"),
+    ("ai_profile_models", "profile-a"),
+    ("ai_scene_models", "scene-a,scene-b"),
+    ("ai_tts_models", "tts-a,tts-b"),
+    ("ai_image_models", "image-a,image-b"),
+];
+
+/// `spawn_app`, with the AI provider variables pointing at `provider`
+/// (`ai_base_url`, `ai_host` and the [`AI_MODELS`] chains).
+pub async fn spawn_app_with_ai(provider: &crate::fake_provider::FakeProvider) -> TestApp {
+    let mut variables: Vec<(String, String)> = AI_MODELS
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    variables.push(("ai_base_url".to_owned(), provider.base_url()));
+    variables.push(("ai_host".to_owned(), provider.host()));
+    spawn_app_with_ai_variables(variables).await
+}
+
+/// `spawn_app`, with these application variables added (the test database's `db_url`
+/// is set too).
+pub async fn spawn_app_with_ai_variables(extra: Vec<(String, String)>) -> TestApp {
+    let borrowed: Vec<(&str, &str)> = extra
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    spawn_app_with_variables(&borrowed).await
+}

@@ -3,6 +3,10 @@
 //! `.wasm` components.
 
 mod admin_auth;
+mod ai_audio;
+mod ai_illustration;
+mod ai_profile;
+mod ai_word;
 mod analytics;
 mod app_version;
 mod batch_populate;
@@ -11,6 +15,7 @@ mod content_report;
 mod contract;
 mod daily_job;
 mod due_counts;
+mod fake_provider;
 mod feedback;
 mod fix_review_dates;
 mod health;

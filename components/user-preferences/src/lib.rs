@@ -1,5 +1,8 @@
 //! `GET|POST /v3/users/:user_id/preferences`. GET reads the preferences, creating an
-//! unknown user (`en` → `zh`, deterministic name and motto) in the same statement. POST
+//! unknown user (`en` → `zh`, deterministic name and motto) in the same statement. With
+//! an AI provider configured, GET first looks the user up and gives a user it is about
+//! to create a generated name and motto (falling back to the deterministic ones when
+//! the provider fails or takes longer than 3 s). POST
 //! validates the body (`domain::PreferencesUpdate`) and upserts it in one statement,
 //! answering the same shape plus `"updated": true` and `target_end_date` when set.
 
@@ -27,8 +30,45 @@ struct Preferences {
     updated: Option<bool>,
 }
 
+/// The name and motto of a user about to be created: the provider's when it answers
+/// within `ai::Use::Profile`'s budget, else the deterministic default.
+fn new_profile(user: &UserId, ai: &mut ai::Ai) -> (String, String) {
+    let seed: String = user
+        .as_uuid()
+        .simple()
+        .to_string()
+        .chars()
+        .take(8)
+        .collect();
+    let deadline = std::time::Instant::now() + ai::Use::Profile.budget();
+    match ai.profile(&seed, deadline) {
+        Ok(profile) => (profile.user_name, profile.user_motto),
+        Err(e) => {
+            eprintln!(
+                "GET preferences: default profile used: {e}; attempts: {:?}",
+                e.attempts()
+            );
+            let (name, motto) = user.default_profile();
+            (name, motto.to_owned())
+        }
+    }
+}
+
 fn get(user: &UserId, db: &api::Db) -> api::Result<Preferences> {
-    let (name, motto) = user.default_profile();
+    let mut ai = ai::Ai::from_variables(&[ai::Use::Profile]);
+    let (name, motto) = if ai.is_configured(ai::Use::Profile) {
+        // Only a user who does not exist yet gets a generated profile.
+        if let Some(existing) = db.fetch_optional(queries::SELECT_PREFERENCES, &[user.as_uuid()])? {
+            return Ok(Preferences {
+                target_end_date: None,
+                ..existing
+            });
+        }
+        new_profile(user, &mut ai)
+    } else {
+        let (name, motto) = user.default_profile();
+        (name, motto.to_owned())
+    };
     let params: [&dyn api::ToParam; 3] = [user.as_uuid(), &name, &motto];
     let preferences: Preferences =
         match db.fetch_optional(queries::GET_OR_CREATE_PREFERENCES, &params)? {

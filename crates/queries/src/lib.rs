@@ -785,8 +785,173 @@ FROM videos
 WHERE id = $1
 "#;
 
+/// `GET /v3/word`, first statement: creates the user if unknown (defaults `en` → `zh`),
+/// fills a missing language from the user's preferences, reads the cached definition
+/// and, when there is one, saves the word for the user (an already saved word is left
+/// as it is) and lists which of the word and its example sentences have audio.
+///
+/// Parameters:
+/// - `$1 UUID` user id
+/// - `$2 VARCHAR(255)` the normalized word
+/// - `$3 VARCHAR(10) NULL` learning language, `$4 VARCHAR(10) NULL` native language
+/// - `$5 TEXT` default user name, `$6 TEXT` default motto (for a new user)
+///
+/// Result: at most one row: `learning_language VARCHAR`, `native_language VARCHAR`,
+/// `definition_data JSONB NULL` (`NULL`: not cached), `audio_texts TEXT[]` (the texts
+/// among the word and every `definitions[*].examples[*]` that have a row in `audio` for
+/// the learning language; empty when not cached). No row only when another transaction
+/// created the same user concurrently: run it again.
+pub const WORD_LOOKUP: &str = r#"
+WITH created_user AS (
+    INSERT INTO user_preferences (user_id, user_name, user_motto)
+    VALUES ($1, $5, $6)
+    ON CONFLICT ON CONSTRAINT user_preferences_pkey DO NOTHING
+    RETURNING learning_language, native_language
+), langs AS (
+    SELECT COALESCE($3, p.learning_language) AS learning_language,
+           COALESCE($4, p.native_language) AS native_language
+    FROM (
+        SELECT learning_language, native_language FROM created_user
+        UNION ALL
+        SELECT learning_language, native_language FROM user_preferences WHERE user_id = $1
+        LIMIT 1
+    ) p
+), cached AS (
+    SELECT d.definition_data
+    FROM langs
+    JOIN definitions d
+      ON d.word = $2
+     AND d.learning_language = langs.learning_language
+     AND d.native_language = langs.native_language
+), saved AS (
+    INSERT INTO saved_words (user_id, word, learning_language, native_language)
+    SELECT $1, $2, langs.learning_language, langs.native_language
+    FROM langs
+    WHERE EXISTS (SELECT 1 FROM cached)
+    ON CONFLICT ON CONSTRAINT saved_words_user_word_langs_key DO NOTHING
+)
+SELECT langs.learning_language,
+       langs.native_language,
+       cached.definition_data,
+       ARRAY(
+           SELECT a.text_content
+           FROM audio a
+           WHERE cached.definition_data IS NOT NULL
+             AND a.language = langs.learning_language
+             AND a.text_content IN (
+                 SELECT $2::text
+                 UNION ALL
+                 SELECT jsonb_path_query(cached.definition_data, '$.definitions[*].examples[*]') #>> '{}'
+             )
+       ) AS audio_texts
+FROM langs
+LEFT JOIN cached ON true
+"#;
+
+/// `GET /v3/word`, second statement after a cache miss: stores the generated definition
+/// (`schema_version` 4), saves the word for the user, and lists which texts have audio.
+/// When a concurrent request stored the word first, its row is kept and returned (the
+/// table keeps one row per word and languages).
+///
+/// Parameters:
+/// - `$1 UUID` user id (already created by [`WORD_LOOKUP`])
+/// - `$2 VARCHAR(255)` the normalized word
+/// - `$3 VARCHAR(10)` learning language, `$4 VARCHAR(10)` native language
+/// - `$5 JSONB` the generated definition
+///
+/// Result: one row: `definition_data JSONB` (the stored definition), `audio_texts TEXT[]`
+/// as in [`WORD_LOOKUP`].
+pub const WORD_STORE: &str = r#"
+WITH stored AS (
+    INSERT INTO definitions AS d (word, learning_language, native_language, definition_data, schema_version)
+    VALUES ($2, $3, $4, $5, 4)
+    ON CONFLICT ON CONSTRAINT definitions_pkey
+    -- A no-op update: it makes RETURNING yield the row a concurrent request stored.
+    DO UPDATE SET updated_at = d.updated_at
+    RETURNING d.definition_data
+), saved AS (
+    INSERT INTO saved_words (user_id, word, learning_language, native_language)
+    VALUES ($1, $2, $3, $4)
+    ON CONFLICT ON CONSTRAINT saved_words_user_word_langs_key DO NOTHING
+)
+SELECT stored.definition_data,
+       ARRAY(
+           SELECT a.text_content
+           FROM audio a
+           WHERE a.language = $3
+             AND a.text_content IN (
+                 SELECT $2::text
+                 UNION ALL
+                 SELECT jsonb_path_query(stored.definition_data, '$.definitions[*].examples[*]') #>> '{}'
+             )
+       ) AS audio_texts
+FROM stored
+"#;
+
+/// Cached text-to-speech audio of a text in a language.
+///
+/// Parameters: `$1 TEXT` the text, `$2 VARCHAR(10)` language.
+///
+/// Result: at most one row: `audio_data TEXT` (the bytes as base64, without line breaks),
+/// `content_type VARCHAR`, `created_at TIMESTAMP`.
+pub const AUDIO_LOOKUP: &str = r#"
+SELECT replace(encode(audio_data, 'base64'), chr(10), '') AS audio_data, content_type, created_at
+FROM audio
+WHERE text_content = $1 AND language = $2
+"#;
+
+/// Stores generated MP3 audio; a row stored concurrently for the same text is kept.
+///
+/// Parameters: `$1 TEXT` the text, `$2 VARCHAR(10)` language, `$3 TEXT` the MP3 bytes as
+/// base64.
+///
+/// Result: at most one row: `created_at TIMESTAMP`. No row when the text already had audio.
+pub const AUDIO_STORE: &str = r#"
+INSERT INTO audio (text_content, language, audio_data, content_type)
+VALUES ($1, $2, decode($3, 'base64'), 'audio/mpeg')
+ON CONFLICT ON CONSTRAINT audio_pkey DO NOTHING
+RETURNING created_at
+"#;
+
+/// The cached illustration of a word and, when there is none, the word's newest cached
+/// definition in that learning language (to describe the scene from).
+///
+/// Parameters: `$1 VARCHAR(255)` the normalized word, `$2 VARCHAR(10)` language.
+///
+/// Result: one row: `scene_description TEXT NULL`, `image_data TEXT NULL` (base64, no line
+/// breaks), `content_type VARCHAR NULL`, `created_at TIMESTAMP NULL` (all `NULL` when not
+/// cached), `definition_data JSONB NULL` (only when not cached).
+pub const ILLUSTRATION_LOOKUP: &str = r#"
+SELECT i.scene_description,
+       replace(encode(i.image_data, 'base64'), chr(10), '') AS image_data,
+       i.content_type,
+       i.created_at,
+       CASE WHEN i.word IS NULL THEN (
+           SELECT d.definition_data
+           FROM definitions d
+           WHERE d.word = $1 AND d.learning_language = $2
+           ORDER BY d.updated_at DESC
+           LIMIT 1
+       ) END AS definition_data
+FROM (SELECT 1) AS one
+LEFT JOIN illustrations i ON i.word = $1 AND i.language = $2
+"#;
+
+/// Stores a generated illustration; a row stored concurrently for the same word is kept.
+///
+/// Parameters: `$1 VARCHAR(255)` word, `$2 VARCHAR(10)` language, `$3 TEXT` scene
+/// description, `$4 TEXT` the PNG bytes as base64.
+///
+/// Result: at most one row: `created_at TIMESTAMP`. No row when the word already had one.
+pub const ILLUSTRATION_STORE: &str = r#"
+INSERT INTO illustrations (word, language, scene_description, image_data, content_type)
+VALUES ($1, $2, $3, decode($4, 'base64'), 'image/png')
+ON CONFLICT ON CONSTRAINT illustrations_pkey DO NOTHING
+RETURNING created_at
+"#;
+
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 27] = [
+pub const ALL: [(&str, &str); 33] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -814,6 +979,12 @@ pub const ALL: [(&str, &str); 27] = [
     ("REPORT_CONTENT", REPORT_CONTENT),
     ("COUNT_WORD_VIDEOS", COUNT_WORD_VIDEOS),
     ("VIDEO_SLICE", VIDEO_SLICE),
+    ("WORD_LOOKUP", WORD_LOOKUP),
+    ("WORD_STORE", WORD_STORE),
+    ("AUDIO_LOOKUP", AUDIO_LOOKUP),
+    ("AUDIO_STORE", AUDIO_STORE),
+    ("ILLUSTRATION_LOOKUP", ILLUSTRATION_LOOKUP),
+    ("ILLUSTRATION_STORE", ILLUSTRATION_STORE),
 ];
 
 #[cfg(test)]

@@ -1,0 +1,286 @@
+//! A fake OpenAI-compatible provider on loopback: chat completions with deterministic,
+//! schema-valid answers derived from the prompt, `/audio/speech` returning an MP3 frame,
+//! `/images/generations` returning a PNG as `b64_json`. It counts calls per path and
+//! model, and can be made slow, failing (500) or invalid for chosen models.
+//!
+//! Also the offline provider for development: `cargo run -p api-tests --example
+//! fake-provider` (see the README).
+
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// A 1×1 transparent PNG.
+pub const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+/// One MPEG-1 Layer III frame header (128 kbit/s, 44.1 kHz) followed by silence.
+pub fn mp3_bytes() -> Vec<u8> {
+    let mut frame = vec![0xFF, 0xFB, 0x90, 0x64];
+    frame.resize(417, 0);
+    frame
+}
+
+/// One request the provider received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The path, such as `/v1/chat/completions`.
+    pub path: String,
+    /// The `model` of the request body.
+    pub model: String,
+    /// The prompt: the last chat message, the image prompt or the text to speak.
+    pub prompt: String,
+}
+
+#[derive(Debug, Default)]
+struct Behaviour {
+    delay: Option<Duration>,
+    failing: HashSet<String>,
+    invalid: HashSet<String>,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    calls: Mutex<Vec<Call>>,
+    behaviour: Mutex<Behaviour>,
+}
+
+pub struct FakeProvider {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl FakeProvider {
+    /// Starts the provider on a free loopback port.
+    pub async fn start() -> FakeProvider {
+        FakeProvider::start_on("127.0.0.1:0".parse().expect("loopback address")).await
+    }
+
+    /// Starts the provider on `address`.
+    pub async fn start_on(address: SocketAddr) -> FakeProvider {
+        let shared = Arc::new(Shared::default());
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .expect("bind the fake provider");
+        let address = listener.local_addr().expect("fake provider address");
+        let app = Router::new().fallback(answer).with_state(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeProvider {
+            address,
+            shared,
+            server,
+        }
+    }
+
+    /// `host:port`, for `ai_host`.
+    pub fn host(&self) -> String {
+        self.address.to_string()
+    }
+
+    /// The base URL, for `ai_base_url`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.address)
+    }
+
+    /// Every call so far, oldest first.
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared
+            .calls
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// How many calls went to `path` (`/v1/chat/completions`...).
+    pub fn calls_to(&self, path: &str) -> usize {
+        self.calls().iter().filter(|c| c.path == path).count()
+    }
+
+    /// The models asked, in order.
+    pub fn models(&self) -> Vec<String> {
+        self.calls().into_iter().map(|c| c.model).collect()
+    }
+
+    /// Every answer waits this long first.
+    pub fn set_delay(&self, delay: Duration) {
+        if let Ok(mut b) = self.shared.behaviour.lock() {
+            b.delay = Some(delay);
+        }
+    }
+
+    /// Requests for `model` get a 500.
+    pub fn fail_model(&self, model: &str) {
+        if let Ok(mut b) = self.shared.behaviour.lock() {
+            b.failing.insert(model.to_owned());
+        }
+    }
+
+    /// Requests for `model` get a 200 with unusable content: JSON that breaks the
+    /// schema, audio that is not MP3, an image that is not a PNG.
+    pub fn invalid_for_model(&self, model: &str) {
+        if let Ok(mut b) = self.shared.behaviour.lock() {
+            b.invalid.insert(model.to_owned());
+        }
+    }
+}
+
+impl Drop for FakeProvider {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+async fn answer(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Response {
+    let request: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let model = request["model"].as_str().unwrap_or_default().to_owned();
+    let path = uri.path().to_owned();
+    let prompt = request["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .map_or(&Value::Null, |m| &m["content"])
+        .as_str()
+        .or_else(|| request["prompt"].as_str())
+        .or_else(|| request["input"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    if let Ok(mut calls) = shared.calls.lock() {
+        calls.push(Call {
+            path: path.clone(),
+            model: model.clone(),
+            prompt,
+        });
+    }
+    let (delay, failing, invalid) = match shared.behaviour.lock() {
+        Ok(b) => (
+            b.delay,
+            b.failing.contains(&model),
+            b.invalid.contains(&model),
+        ),
+        Err(_) => (None, false, false),
+    };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    if failing {
+        let error = json!({"error": {"message": format!("{model} is overloaded")}});
+        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
+    }
+    match path.as_str() {
+        "/v1/chat/completions" => chat(&request, &model, invalid),
+        "/v1/audio/speech" if invalid => axum::Json(json!({"oops": true})).into_response(),
+        "/v1/audio/speech" => ([(header::CONTENT_TYPE, "audio/mpeg")], mp3_bytes()).into_response(),
+        "/v1/images/generations" => {
+            let image = if invalid {
+                "R0lGODlhAQABAAAAACw="
+            } else {
+                PNG_BASE64
+            };
+            axum::Json(json!({"created": 0, "data": [{"b64_json": image}]})).into_response()
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"error": "no such route"})),
+        )
+            .into_response(),
+    }
+}
+
+/// The text between `Label: "` and the next `"` in the prompt.
+fn quoted(prompt: &str, label: &str) -> String {
+    let start = format!("{label}: \"");
+    prompt
+        .split_once(&start)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(value, _)| value.to_owned())
+        .unwrap_or_default()
+}
+
+fn chat(request: &Value, model: &str, invalid: bool) -> Response {
+    let prompt = request["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(|m| m["content"].as_str())
+        .unwrap_or_default();
+    let schema = request["response_format"]["json_schema"]["name"]
+        .as_str()
+        .unwrap_or_default();
+    let word = quoted(prompt, "Word");
+    let content = if invalid {
+        json!({"unexpected": model}).to_string()
+    } else {
+        match schema {
+            "word_definition" => definition(&word).to_string(),
+            "user_profile" => {
+                let seed = quoted(prompt, "Seed");
+                json!({
+                    "user_name": format!("Fake{}", seed.get(..4).unwrap_or(&seed)),
+                    "user_motto": "Words every day.",
+                })
+                .to_string()
+            }
+            "illustration_scene" => {
+                json!({"scene_description": format!("A friendly scene showing a {word}.")})
+                    .to_string()
+            }
+            _ => "not json".to_owned(),
+        }
+    };
+    axum::Json(json!({
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "model": model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": content},
+            "finish_reason": "stop"
+        }]
+    }))
+    .into_response()
+}
+
+/// The definition the fake answers for `word`: two senses with two examples each.
+pub fn definition(word: &str) -> Value {
+    json!({
+        "valid_word_score": 0.95,
+        "suggestion": null,
+        "word": word.to_uppercase(),
+        "phonetic": format!("/{word}/"),
+        "translations": [format!("{word}-zh")],
+        "definitions": [
+            {
+                "part_of_speech": "noun",
+                "definition": format!("A {word} as a thing."),
+                "definition_native": format!("{word} (zh)"),
+                "examples": [format!("The {word} is here."), format!("I see a {word}.")],
+                "cultural_notes": null
+            },
+            {
+                "part_of_speech": "verb",
+                "definition": format!("To {word} something."),
+                "definition_native": format!("{word} (zh, verb)"),
+                "examples": [format!("They {word} every day."), format!("We {word} together.")],
+                "cultural_notes": "Common in speech."
+            }
+        ],
+        "collocations": [format!("big {word}")],
+        "synonyms": null,
+        "antonyms": [],
+        "comment": null,
+        "source": null,
+        "word_family": [{"word": format!("{word}s"), "part_of_speech": "noun"}],
+        "cognates": null,
+        "famous_quote": {"quote": format!("To {word} or not to {word}."), "source": "Nobody"}
+    })
+}
