@@ -2,7 +2,6 @@
 //! in-process on an ephemeral port, serving the repository's `spin.toml`
 //! against a fresh, migrated database that is dropped when the test ends.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -52,16 +51,18 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_serving(None).await
+    spawn_app_serving(None, &[]).await
 }
 
 /// Like `spawn_app`, but the components are given `db_url` instead of the
 /// test's own database (which `TestApp::db` still reaches).
 pub async fn spawn_app_with_db_url(db_url: &str) -> TestApp {
-    spawn_app_serving(Some(db_url)).await
+    spawn_app_serving(Some(db_url), &[]).await
 }
 
-async fn spawn_app_serving(components_db_url: Option<&str>) -> TestApp {
+/// Starts the host on a fresh database. The components get `components_db_url` as
+/// `db_url` (default: the test's database) and `variables` with the highest precedence.
+async fn spawn_app_serving(components_db_url: Option<&str>, variables: &[(&str, &str)]) -> TestApp {
     LazyLock::force(&TRACING);
 
     let db_name = format!("dogetionary_test_{}", Uuid::new_v4().simple());
@@ -78,10 +79,10 @@ async fn spawn_app_serving(components_db_url: Option<&str>) -> TestApp {
         manifest: root.join("spin.toml"),
         listen: "127.0.0.1:0".parse().expect("loopback address"),
         cache_dir: Some(root.join("target").join("devhost-cache")),
-        variables: HashMap::from([(
-            "db_url".to_owned(),
-            components_db_url.unwrap_or(&db_url).to_owned(),
-        )]),
+        variables: std::iter::once(("db_url", components_db_url.unwrap_or(&db_url)))
+            .chain(variables.iter().copied())
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect(),
         ..HostConfig::default()
     };
     let host = {
@@ -334,49 +335,7 @@ pub fn assert_iso_instant(value: &Value, field: &str) -> chrono::NaiveDateTime {
 /// Like `spawn_app`, with extra application variables (`admin_token`,
 /// `max_video_bytes`...) given to the host as `--variable` would.
 pub async fn spawn_app_with_variables(variables: &[(&str, &str)]) -> TestApp {
-    LazyLock::force(&TRACING);
-
-    let db_name = format!("dogetionary_test_{}", Uuid::new_v4().simple());
-    let db_url = format!("{}/{db_name}", database_server());
-    devhost::ensure_database(&db_url)
-        .await
-        .expect("create the test database");
-    devhost::migrate(&db_url)
-        .await
-        .expect("migrate the test database");
-
-    let root = workspace_root();
-    let mut values = HashMap::from([("db_url".to_owned(), db_url.clone())]);
-    for (name, value) in variables {
-        values.insert((*name).to_owned(), (*value).to_owned());
-    }
-    let config = HostConfig {
-        manifest: root.join("spin.toml"),
-        listen: "127.0.0.1:0".parse().expect("loopback address"),
-        cache_dir: Some(root.join("target").join("devhost-cache")),
-        variables: values,
-        ..HostConfig::default()
-    };
-    let host = {
-        let _guard = HOST_BUILD.lock().await;
-        Host::build(config).await.unwrap_or_else(|e| {
-            panic!("start the development host (did `scripts/build-wasm` run?): {e:#}")
-        })
-    }
-    .spawn();
-
-    let (db, connection) = tokio_postgres::connect(&db_url, tokio_postgres::NoTls)
-        .await
-        .expect("connect to the test database");
-    tokio::spawn(connection);
-
-    TestApp {
-        address: format!("http://{}", host.local_addr()),
-        client: reqwest::Client::new(),
-        db,
-        db_name,
-        host: Some(host),
-    }
+    spawn_app_serving(None, variables).await
 }
 
 /// The operator token the admin tests configure.
