@@ -30,7 +30,7 @@ fn handle(req: Request) -> Response {
             .unwrap_or_else(|| DEFAULT_SUPPORT_EMAIL.to_owned());
         let html = page
             .replace("{last_updated}", LAST_UPDATED)
-            .replace("{support_email}", &escape(email.trim()));
+            .replace("{support_email}", &api::html_escape(email.trim()));
         Ok(Response::builder()
             .status(200)
             .header("content-type", "text/html; charset=utf-8")
@@ -38,20 +38,4 @@ fn handle(req: Request) -> Response {
             .body(html)
             .build())
     })
-}
-
-/// Escapes text for an HTML attribute or element.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -48,27 +48,11 @@ struct Action {
     last_at: NaiveDateTime,
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A table whose cells are escaped.
 fn table(out: &mut String, headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
     out.push_str("<table><thead><tr>");
     for h in headers {
-        let _ = write!(out, "<th>{}</th>", escape(h));
+        let _ = write!(out, "<th>{}</th>", api::html_escape(h));
     }
     out.push_str("</tr></thead><tbody>");
     let mut empty = true;
@@ -76,7 +60,7 @@ fn table(out: &mut String, headers: &[&str], rows: impl Iterator<Item = Vec<Stri
         empty = false;
         out.push_str("<tr>");
         for cell in row {
-            let _ = write!(out, "<td>{}</td>", escape(&cell));
+            let _ = write!(out, "<td>{}</td>", api::html_escape(&cell));
         }
         out.push_str("</tr>");
     }

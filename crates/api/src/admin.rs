@@ -67,18 +67,7 @@ pub fn serve_admin<F>(req: Request, allowed: &[Method], handler: F) -> Response
 where
     F: FnOnce(&Request, &mut Ctx) -> Result<Response>,
 {
-    const EVERY_METHOD: [Method; 9] = [
-        Method::Get,
-        Method::Head,
-        Method::Post,
-        Method::Put,
-        Method::Delete,
-        Method::Patch,
-        Method::Options,
-        Method::Connect,
-        Method::Trace,
-    ];
-    crate::serve(req, &EVERY_METHOD, |req, ctx| {
+    crate::serve(req, &crate::EVERY_METHOD, |req, ctx| {
         require_admin(req)?;
         if !allowed.contains(req.method()) {
             return Err(ApiError::method_not_allowed(allowed));

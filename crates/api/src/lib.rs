@@ -15,6 +15,6 @@ pub use clock::{now_utc, today_utc};
 pub use db::{Db, DbError, ToParam, Tx};
 pub use error::{ApiError, Result, ResultExt};
 pub use parse::{JsonBody, Query, path_param, path_user_id, request_path, request_query};
-pub use response::{created, json, ok};
-pub use serve::{Ctx, serve};
+pub use response::{created, html_escape, json, ok};
+pub use serve::{Ctx, EVERY_METHOD, serve};
 pub use usage::{UsageRecord, api_version, is_tracked};

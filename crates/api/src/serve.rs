@@ -9,6 +9,20 @@ use crate::parse::request_path;
 use crate::usage::UsageRecord;
 use crate::{ApiError, Result};
 
+/// Every HTTP method, for handlers that answer whatever the method (`/...`, operator
+/// routes that check their token before the method).
+pub const EVERY_METHOD: [Method; 9] = [
+    Method::Get,
+    Method::Head,
+    Method::Post,
+    Method::Put,
+    Method::Delete,
+    Method::Patch,
+    Method::Options,
+    Method::Connect,
+    Method::Trace,
+];
+
 /// What a handler gets besides the request: the request's database handle, opened on
 /// first use.
 #[derive(Debug, Default)]
