@@ -1,7 +1,9 @@
 //! A fake OpenAI-compatible provider on loopback: chat completions with deterministic,
 //! schema-valid answers derived from the prompt, `/audio/speech` returning an MP3 frame,
-//! `/images/generations` returning a PNG as `b64_json`. It counts calls per path and
-//! model, and can be made slow, failing (500) or invalid for chosen models.
+//! `/images/generations` returning a PNG as `b64_json`, `/audio/transcriptions`
+//! (multipart) returning the text "said" in the uploaded file (see [`audio_saying`]) or
+//! a transcript set by the test. It counts calls per path and model, and can be made
+//! slow, failing (500) or invalid for chosen models.
 //!
 //! Also the offline provider for development: `cargo run -p api-tests --example
 //! fake-provider` (see the README).
@@ -15,8 +17,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -30,6 +32,16 @@ pub fn mp3_bytes() -> Vec<u8> {
     frame
 }
 
+/// A tiny WAV file whose "speech" is `text`: the fake transcribes it as `text` (the
+/// bytes after the last `SAY:` marker of an uploaded file).
+pub fn audio_saying(text: &str) -> Vec<u8> {
+    let mut bytes = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00".to_vec();
+    bytes.extend_from_slice(b"\x44\xac\x00\x00\x88\x58\x01\x00\x02\x00\x10\x00data");
+    bytes.extend_from_slice(b"SAY:");
+    bytes.extend_from_slice(text.as_bytes());
+    bytes
+}
+
 /// One request the provider received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
@@ -37,7 +49,8 @@ pub struct Call {
     pub path: String,
     /// The `model` of the request body.
     pub model: String,
-    /// The prompt: the last chat message, the image prompt or the text to speak.
+    /// The prompt: the last chat message, the image prompt, the text to speak, or for a
+    /// transcription its `language` field.
     pub prompt: String,
 }
 
@@ -46,6 +59,7 @@ struct Behaviour {
     delay: Option<Duration>,
     failing: HashSet<String>,
     invalid: HashSet<String>,
+    transcript: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -73,7 +87,10 @@ impl FakeProvider {
             .await
             .expect("bind the fake provider");
         let address = listener.local_addr().expect("fake provider address");
-        let app = Router::new().fallback(answer).with_state(shared.clone());
+        let app = Router::new()
+            .fallback(answer)
+            .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+            .with_state(shared.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -136,13 +153,126 @@ impl FakeProvider {
     }
 }
 
+impl FakeProvider {
+    /// Every transcription answers `text`, whatever the audio.
+    pub fn set_transcript(&self, text: &str) {
+        if let Ok(mut b) = self.shared.behaviour.lock() {
+            b.transcript = Some(text.to_owned());
+        }
+    }
+}
+
 impl Drop for FakeProvider {
     fn drop(&mut self) {
         self.server.abort();
     }
 }
 
-async fn answer(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Response {
+/// The parts of a `multipart/form-data` body: (name, bytes).
+fn multipart_parts(headers: &HeaderMap, body: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, b)| b.trim_matches('"').to_owned())
+        .unwrap_or_default();
+    if boundary.is_empty() {
+        return Vec::new();
+    }
+    let delimiter = format!("--{boundary}");
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let Some(end) = find(rest, delimiter.as_bytes()) else {
+            break;
+        };
+        let part = &rest[..end];
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
+        if let Some(split) = find(part, b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&part[..split]).into_owned();
+            let name = head
+                .split_once("name=\"")
+                .and_then(|(_, r)| r.split_once('"'))
+                .map(|(n, _)| n.to_owned())
+                .unwrap_or_default();
+            parts.push((name, part[split + 4..].to_vec()));
+        }
+        rest = &rest[end..];
+    }
+    parts
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Speech-to-text: the text after the last `SAY:` of the uploaded file, or the
+/// transcript the test set.
+async fn transcription(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let parts = multipart_parts(&headers, &body);
+    let field = |name: &str| {
+        parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let model = String::from_utf8_lossy(&field("model")).into_owned();
+    let language = String::from_utf8_lossy(&field("language")).into_owned();
+    let file = field("file");
+    if let Ok(mut calls) = shared.calls.lock() {
+        calls.push(Call {
+            path: "/v1/audio/transcriptions".to_owned(),
+            model: model.clone(),
+            prompt: language,
+        });
+    }
+    let (delay, failing, invalid, fixed) = match shared.behaviour.lock() {
+        Ok(b) => (
+            b.delay,
+            b.failing.contains(&model),
+            b.invalid.contains(&model),
+            b.transcript.clone(),
+        ),
+        Err(_) => (None, false, false, None),
+    };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    if failing {
+        let error = json!({"error": {"message": format!("{model} is overloaded")}});
+        return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
+    }
+    if invalid {
+        return axum::Json(json!({"oops": true})).into_response();
+    }
+    if file.is_empty() {
+        let error = json!({"error": {"message": "no file"}});
+        return (StatusCode::BAD_REQUEST, axum::Json(error)).into_response();
+    }
+    let said = fixed.unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(&file).into_owned();
+        text.rsplit_once("SAY:")
+            .map(|(_, said)| said.to_owned())
+            .unwrap_or_default()
+    });
+    axum::Json(json!({ "text": said })).into_response()
+}
+
+async fn answer(
+    State(shared): State<Arc<Shared>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if uri.path() == "/v1/audio/transcriptions" {
+        return transcription(shared, headers, body).await;
+    }
     let request: Value = serde_json::from_slice(&body).unwrap_or_default();
     let model = request["model"].as_str().unwrap_or_default().to_owned();
     let path = uri.path().to_owned();

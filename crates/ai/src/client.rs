@@ -181,14 +181,53 @@ impl<T: Transport> Ai<T> {
         )
     }
 
+    /// `recording`'s transcript: the speech-to-text chain, each model's answer checked
+    /// by [`openai::transcription_answer`]. An empty transcript means nothing was heard.
+    pub fn transcription(
+        &mut self,
+        recording: &openai::Recording<'_>,
+        deadline: Instant,
+    ) -> Result<String, AiError> {
+        self.chain_with(
+            Use::Transcription,
+            openai::TRANSCRIPTION_ROUTE,
+            deadline,
+            |model| openai::transcription_request(model, recording),
+            |r| openai::transcription_answer(r.status, &r.body),
+        )
+    }
+
     /// Tries each model of `use_`'s chain until `accept` takes an answer, all before
-    /// `deadline`.
+    /// `deadline`; the request bodies are JSON.
     fn chain<R>(
         &mut self,
         use_: Use,
         route: &str,
         deadline: Instant,
         body: impl Fn(&str) -> Value,
+        accept: impl Fn(&HttpResponse) -> Result<R, String>,
+    ) -> Result<R, AiError> {
+        self.chain_with(
+            use_,
+            route,
+            deadline,
+            |model| {
+                (
+                    "application/json".to_owned(),
+                    body(model).to_string().into_bytes(),
+                )
+            },
+            accept,
+        )
+    }
+
+    /// [`Ai::chain`] with any body: `body` gives each model's content type and bytes.
+    fn chain_with<R>(
+        &mut self,
+        use_: Use,
+        route: &str,
+        deadline: Instant,
+        body: impl Fn(&str) -> (String, Vec<u8>),
         accept: impl Fn(&HttpResponse) -> Result<R, String>,
     ) -> Result<R, AiError> {
         let Some(base) = self
@@ -200,7 +239,7 @@ impl<T: Transport> Ai<T> {
             return Err(AiError::NotConfigured(use_));
         };
         let models = self.config.models(use_).to_vec();
-        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        let mut headers = Vec::new();
         if !self.config.api_key.is_empty() {
             headers.push((
                 "authorization".to_owned(),
@@ -216,11 +255,14 @@ impl<T: Transport> Ai<T> {
                 break;
             }
             let timeout = attempt_timeout(remaining, models.len() - i - 1);
+            let (content_type, bytes) = body(model);
+            let mut request_headers = vec![("content-type".to_owned(), content_type)];
+            request_headers.extend(headers.iter().cloned());
             let request = HttpRequest {
                 base: base.clone(),
                 route: route.to_owned(),
-                headers: headers.clone(),
-                body: body(model).to_string().into_bytes(),
+                headers: request_headers,
+                body: bytes,
             };
             match self.transport.send(&request, timeout) {
                 Ok(response) => match accept(&response) {
@@ -524,6 +566,37 @@ mod tests {
             ai2.profile("seed", soon()),
             Err(AiError::Failed(..))
         ));
+    }
+
+    #[test]
+    fn transcriptions_are_multipart_and_fall_back_on_an_invalid_answer() {
+        let mut unconfigured = ai(vec![]);
+        let mut ai = ai(vec![
+            ok(json!({"oops": true})),
+            ok(json!({"text": " Hello there. "})),
+        ]);
+        ai.config
+            .models
+            .push((Use::Transcription, vec!["stt-a".into(), "stt-b".into()]));
+        let recording = openai::Recording {
+            bytes: b"RIFF0000WAVE",
+            file_name: "recording.wav",
+            mime: "audio/wav",
+            language: Some("en"),
+        };
+        assert_eq!(
+            ai.transcription(&recording, soon()),
+            Ok("Hello there.".to_owned())
+        );
+        let sent = &ai.transport().sent;
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0].0, "/v1/audio/transcriptions");
+        assert_eq!(sent[0].1, Value::Null, "the body is multipart, not JSON");
+
+        assert_eq!(
+            unconfigured.transcription(&recording, soon()),
+            Err(AiError::NotConfigured(Use::Transcription))
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub enum Use {
     Speech,
     /// Image generation (`/v3/illustration`).
     Image,
+    /// Speech-to-text (`/v3/pronunciation/practice`, `/v3/review/pronounce`).
+    Transcription,
 }
 
 impl Use {
@@ -26,6 +28,7 @@ impl Use {
             Use::Scene => "ai_scene_models",
             Use::Speech => "ai_tts_models",
             Use::Image => "ai_image_models",
+            Use::Transcription => "ai_transcription_models",
         }
     }
 
@@ -37,6 +40,7 @@ impl Use {
             Use::Scene => "Scene description generation",
             Use::Speech => "Audio generation",
             Use::Image => "Illustration generation",
+            Use::Transcription => "Speech recognition",
         }
     }
 
@@ -49,6 +53,8 @@ impl Use {
             Use::Profile => Duration::from_secs(3),
             Use::Scene => Duration::from_millis(2500),
             Use::Definition | Use::Speech | Use::Image => Duration::from_millis(7500),
+            // The recording is uploaded first, and the attempt is stored afterwards.
+            Use::Transcription => Duration::from_millis(7000),
         }
     }
 }
@@ -289,6 +295,7 @@ mod tests {
             Use::Scene,
             Use::Speech,
             Use::Image,
+            Use::Transcription,
         ] {
             assert!(u.budget() <= Duration::from_secs(8), "{u:?}");
         }

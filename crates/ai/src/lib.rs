@@ -10,12 +10,13 @@ pub mod openai;
 pub mod prompts;
 mod schema;
 mod transport;
+pub mod video_search;
 
 pub use cache::{IMMUTABLE, etag, immutable_headers};
 pub use client::{Ai, MIN_ATTEMPT, Profile, attempt_timeout};
 pub use config::{BaseUrl, Config, Use, parse_models};
 pub use error::AiError;
-pub use openai::Image;
+pub use openai::{Image, Recording};
 pub use schema::validate;
 pub use transport::{
     HttpRequest, HttpResponse, MAX_RESPONSE_BYTES, Transport, TransportError, WasiHttp,

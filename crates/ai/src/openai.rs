@@ -1,8 +1,6 @@
 //! Request bodies and response checks of the OpenAI-compatible API (OpenAI, OpenRouter,
 //! Groq, Ollama, llama.cpp): pure functions, natively tested.
-//!
-//! Speech-to-text (`POST /audio/transcriptions`, multipart) would be one more pair of
-//! functions here and one more [`crate::Use`].
+//! Speech-to-text (`POST /audio/transcriptions`) is the one multipart request.
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -15,6 +13,88 @@ pub const CHAT_ROUTE: &str = "/chat/completions";
 pub const SPEECH_ROUTE: &str = "/audio/speech";
 /// The image generation route.
 pub const IMAGE_ROUTE: &str = "/images/generations";
+/// The speech-to-text route.
+pub const TRANSCRIPTION_ROUTE: &str = "/audio/transcriptions";
+
+/// The longest transcript accepted, in characters; a longer one is a failed attempt.
+pub const MAX_TRANSCRIPT_CHARS: usize = 5000;
+
+/// A recording to transcribe.
+#[derive(Debug, Clone, Copy)]
+pub struct Recording<'a> {
+    /// The audio file's bytes.
+    pub bytes: &'a [u8],
+    /// Its file name; the API infers the format from the extension (`recording.wav`).
+    pub file_name: &'a str,
+    /// Its MIME type (`audio/wav`).
+    pub mime: &'a str,
+    /// The spoken language as an ISO 639-1 code (`en`), a hint for the recogniser.
+    pub language: Option<&'a str>,
+}
+
+/// A speech-to-text request: `multipart/form-data` with the fields `model`, `file`,
+/// `response_format=json` and, when known, `language`. Returns the `content-type` header
+/// (with its boundary) and the body. The boundary is derived from the audio's MD5, so it
+/// is deterministic and practically never occurs inside the file.
+pub fn transcription_request(model: &str, recording: &Recording<'_>) -> (String, Vec<u8>) {
+    use md5::{Digest, Md5};
+    let digest = Md5::digest(recording.bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let boundary = format!("dogetionary-{hex}");
+    let mut body = Vec::with_capacity(recording.bytes.len() + 512);
+    let mut field = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    field("model", model);
+    field("response_format", "json");
+    if let Some(language) = recording.language {
+        field("language", language);
+    }
+    let file_name: String = recording
+        .file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {}\r\n\r\n",
+            recording.mime
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(recording.bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The text of a speech-to-text answer (`{"text": "..."}`), trimmed. An error status, a
+/// body that is not a JSON object with a string `text`, or a text over
+/// [`MAX_TRANSCRIPT_CHARS`] is a failed attempt. An empty text is an answer: nothing
+/// was recognised.
+pub fn transcription_answer(status: u16, body: &[u8]) -> Result<String, String> {
+    check_status(status, body)?;
+    let envelope: Value =
+        serde_json::from_slice(body).map_err(|e| format!("response is not JSON: {e}"))?;
+    let text = envelope
+        .get("text")
+        .and_then(Value::as_str)
+        .ok_or("response has no string text")?
+        .trim();
+    if text.chars().count() > MAX_TRANSCRIPT_CHARS {
+        return Err(format!(
+            "transcript is longer than {MAX_TRANSCRIPT_CHARS} characters"
+        ));
+    }
+    if text.contains('\0') {
+        return Err("transcript contains a NUL character".to_owned());
+    }
+    Ok(text.to_owned())
+}
 
 /// A chat completion whose answer must be one JSON object matching `schema`.
 pub fn chat_request(model: &str, prompt: &str, schema_name: &str, schema: &Value) -> Value {
@@ -218,6 +298,63 @@ mod tests {
             body,
             json!({"model": "tts-1", "input": "hello", "voice": "alloy", "response_format": "mp3"})
         );
+    }
+
+    #[test]
+    fn transcription_requests_are_multipart_with_the_file_last() {
+        let recording = Recording {
+            bytes: b"RIFF\x00\x00\x00\x00WAVEdata",
+            file_name: "recording.wav",
+            mime: "audio/wav",
+            language: Some("en"),
+        };
+        let (content_type, body) = transcription_request("whisper-1", &recording);
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("a multipart content type")
+            .to_owned();
+        let text = String::from_utf8_lossy(&body).into_owned();
+        let expected = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"response_format\"\r\n\r\njson\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"language\"\r\n\r\nen\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"recording.wav\"\r\n\
+             Content-Type: audio/wav\r\n\r\nRIFF\u{0}\u{0}\u{0}\u{0}WAVEdata\r\n--{b}--\r\n",
+            b = boundary
+        );
+        assert_eq!(text, expected);
+        let (again, _) = transcription_request("whisper-1", &recording);
+        assert_eq!(again, content_type, "the boundary is deterministic");
+        let no_language = Recording {
+            language: None,
+            ..recording
+        };
+        let (_, body) = transcription_request("m", &no_language);
+        assert!(!String::from_utf8_lossy(&body).contains("name=\"language\""));
+    }
+
+    #[test]
+    fn transcription_answers_need_a_string_text() {
+        assert_eq!(
+            transcription_answer(200, br#"{"text": " Hello world. "}"#),
+            Ok("Hello world.".to_owned())
+        );
+        assert_eq!(
+            transcription_answer(200, br#"{"text": ""}"#),
+            Ok(String::new())
+        );
+        let long = json!({ "text": "a".repeat(MAX_TRANSCRIPT_CHARS + 1) }).to_string();
+        let cases: [(u16, &[u8], &str); 5] = [
+            (500, b"{}", "HTTP 500"),
+            (200, b"Hello world", "response is not JSON"),
+            (200, br#"{"oops": true}"#, "response has no string text"),
+            (200, br#"{"text": 5}"#, "response has no string text"),
+            (200, long.as_bytes(), "transcript is longer"),
+        ];
+        for (status, body, expected) in cases {
+            let error = transcription_answer(status, body).expect_err(expected);
+            assert!(error.starts_with(expected), "{expected}: got {error}");
+        }
     }
 
     #[test]

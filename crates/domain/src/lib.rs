@@ -39,6 +39,7 @@ mod app_input;
 mod app_version;
 mod byte_range;
 mod media;
+mod pronunciation;
 
 pub use app_input::{
     APP_VERSION_MAX_CHARS, AnalyticsAction, FEEDBACK_MAX_CHARS, PLATFORM_MAX_CHARS,
@@ -47,3 +48,7 @@ pub use app_input::{
 pub use app_version::{AppVersion, VersionStatus, version_status};
 pub use byte_range::{ByteSpan, FetchWindow, RangeRequest, Resolved, unsatisfied_content_range};
 pub use media::video_content_type;
+pub use pronunciation::{
+    AudioClip, AudioFormat, DEFAULT_PASS_THRESHOLD, Evaluation, MAX_AUDIO_BYTES,
+    PRONUNCIATION_TEXT_MAX_CHARS, evaluate, normalise_for_comparison, pass_threshold, similarity,
+};
