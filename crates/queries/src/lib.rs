@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+mod progress;
+pub use progress::*;
+
 /// The health check's one round trip.
 ///
 /// Parameters: none. Result: one row, `ok INTEGER` (= 1).
@@ -299,9 +302,13 @@ SELECT word.id AS word_id,
 FROM word
 "#;
 
-/// Second statement of a review submit: stores the review and returns the word's review
-/// count and the user's new score (2 points per right answer, 1 per wrong one, this
-/// review included: `domain::review_points`).
+/// Second statement of a review submit: stores the review, records the day it was made
+/// on (in the user's time zone, `user_preferences.timezone`) as a streak day, and returns
+/// the word's review count and the user's new score (2 points per right answer, 1 per
+/// wrong one, this review included: `domain::review_points`). The stored score
+/// (`user_preferences.score`) is brought up to date by the `reviews` insert trigger
+/// (migration V7) at the end of the statement; the returned one is the stored score read
+/// before it plus this review's points.
 ///
 /// Parameters:
 /// - `$1 UUID` user id, `$2 INTEGER` word id, `$3 BOOLEAN` right answer
@@ -314,11 +321,15 @@ WITH inserted AS (
     INSERT INTO reviews (user_id, word_id, response, question_type, reviewed_at, next_review_date)
     VALUES ($1, $2, $3, $4, $5, $6)
     RETURNING response
+), streak AS (
+    INSERT INTO streak_days (user_id, streak_date)
+    SELECT up.user_id, (($5::timestamp AT TIME ZONE 'utc') AT TIME ZONE up.timezone)::date
+    FROM user_preferences up
+    WHERE up.user_id = $1
+    ON CONFLICT ON CONSTRAINT streak_days_user_id_streak_date_key DO NOTHING
 )
 SELECT (SELECT count(*) FROM reviews WHERE word_id = $2) + 1 AS review_count,
-       (SELECT COALESCE(sum(CASE WHEN response THEN 2 ELSE 1 END), 0)
-        FROM reviews
-        WHERE user_id = $1)
+       (SELECT score::bigint FROM user_preferences WHERE user_id = $1)
        + (SELECT CASE WHEN response THEN 2 ELSE 1 END FROM inserted) AS new_score
 "#;
 
@@ -951,7 +962,7 @@ RETURNING created_at
 "#;
 
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 33] = [
+pub const ALL: [(&str, &str); 40] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -985,6 +996,13 @@ pub const ALL: [(&str, &str); 33] = [
     ("AUDIO_STORE", AUDIO_STORE),
     ("ILLUSTRATION_LOOKUP", ILLUSTRATION_LOOKUP),
     ("ILLUSTRATION_STORE", ILLUSTRATION_STORE),
+    ("STREAK_DATES", STREAK_DATES),
+    ("USER_SCORE", USER_SCORE),
+    ("BUNDLE_COUNTS", BUNDLE_COUNTS),
+    ("LEADERBOARD", LEADERBOARD),
+    ("USER_TEST_PREP", USER_TEST_PREP),
+    ("UPDATE_TEST_PREP", UPDATE_TEST_PREP),
+    ("SCHEDULE_DATA", SCHEDULE_DATA),
 ];
 
 #[cfg(test)]
