@@ -335,3 +335,50 @@ async fn settings_reject_bad_input_and_unknown_users() {
     let response = app.request(Method::POST, "/v3/test-prep/settings").await;
     error_body(response, StatusCode::METHOD_NOT_ALLOWED, "POST").await;
 }
+
+#[tokio::test]
+async fn the_daily_job_serves_the_shipped_word_lists() {
+    let app = crate::helpers::spawn_admin_app().await;
+    let user = new_user_id();
+    json_body(app.get_preferences(&user).await, StatusCode::OK).await;
+    json_body(
+        app.put_test_settings(&json!({"user_id": user, "test_type": "DEMO", "target_days": 10}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let body = json_body(
+        app.admin_post("/v3/test-prep/run-daily-job", &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(body["words_added"], 10);
+    let saved = json_body(
+        app.get_saved_words(&format!("user_id={user}")).await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut words: Vec<&str> = saved["saved_words"]
+        .as_array()
+        .expect("saved_words")
+        .iter()
+        .map(|w| w["word"].as_str().expect("word"))
+        .collect();
+    words.sort_unstable();
+    assert_eq!(
+        words,
+        [
+            "anchor", "bridge", "curious", "delight", "eager", "fragile", "gather", "harvest",
+            "journey", "kindle"
+        ]
+    );
+    assert!(
+        saved["saved_words"]
+            .as_array()
+            .expect("saved_words")
+            .iter()
+            .all(|w| w["is_demo"] == true)
+    );
+}
