@@ -188,10 +188,7 @@ async fn due_words_are_practised_and_completed_today() {
         practice(&today["non_test_practice_words"]),
         firsts(&["zeppelin"])
     );
-    assert_eq!(
-        today["non_test_practice_words"][0]["word_id"].is_i64(),
-        true
-    );
+    assert!(today["non_test_practice_words"][0]["word_id"].is_i64());
     // anchor was saved before today, so it left the pool: 14 words over 10 days, 2 a day.
     assert_eq!(today["new_words"], json!(["bridge", "curious"]));
 

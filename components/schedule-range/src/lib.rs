@@ -28,7 +28,7 @@ fn handle(req: Request) -> Response {
             .days
             .iter()
             .take(days)
-            .filter(|d| !only_new || !(d.new_words.is_empty() && d.new_words_completed.is_empty()))
+            .filter(|d| !only_new || !d.new_words.is_empty() || !d.new_words_completed.is_empty())
             .map(|d| schedule.day_json(d))
             .collect();
         api::ok(&serde_json::json!({

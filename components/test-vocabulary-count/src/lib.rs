@@ -70,10 +70,10 @@ fn handle(req: Request) -> Response {
             );
         }
         let mut body = Map::new();
-        if let [single] = types.as_slice() {
-            if let Some(Value::Object(one)) = map.get(single.as_str()) {
-                body.extend(one.clone());
-            }
+        if let [single] = types.as_slice()
+            && let Some(Value::Object(one)) = map.get(single.as_str())
+        {
+            body.extend(one.clone());
         }
         body.insert("counts".to_owned(), Value::Object(map));
         api::ok(&body)
