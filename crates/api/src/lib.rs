@@ -7,6 +7,7 @@ mod clock;
 mod error;
 mod parse;
 mod response;
+mod schedule;
 mod serve;
 mod usage;
 
@@ -16,5 +17,6 @@ pub use db::{Db, DbError, ToParam, Tx};
 pub use error::{ApiError, Result, ResultExt};
 pub use parse::{JsonBody, Query, path_param, path_user_id, request_path, request_query};
 pub use response::{created, html_escape, json, ok};
+pub use schedule::{Schedule, load_schedule};
 pub use serve::{Ctx, EVERY_METHOD, serve};
 pub use usage::{UsageRecord, api_version, is_tracked};

@@ -35,6 +35,18 @@ pub use time::{Timezone, format_date, format_utc, iso8601, parse_date};
 pub use user::UserId;
 pub use word::{QuestionType, Word};
 
+mod achievements;
+mod study_schedule;
+
+pub use achievements::{
+    ACHIEVEMENTS, Achievement, AchievementProgress, STUDY_PLAN_DAYS, StudyPlan, Tier,
+    achievement_progress, streak_length, study_plans,
+};
+pub use study_schedule::{
+    DayPlan, DaySummary, PROJECTED_REVIEWS, PracticeWord, ScheduleInput, ScheduleWord,
+    plan_schedule,
+};
+
 mod app_input;
 mod app_version;
 mod byte_range;

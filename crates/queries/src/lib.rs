@@ -4,6 +4,8 @@
 
 mod pronunciation;
 pub use pronunciation::*;
+mod progress;
+pub use progress::*;
 
 /// The health check's one round trip.
 ///
@@ -302,9 +304,13 @@ SELECT word.id AS word_id,
 FROM word
 "#;
 
-/// Second statement of a review submit: stores the review and returns the word's review
-/// count and the user's new score (2 points per right answer, 1 per wrong one, this
-/// review included: `domain::review_points`).
+/// Second statement of a review submit: stores the review, records the day it was made
+/// on (in the user's time zone, `user_preferences.timezone`) as a streak day, and returns
+/// the word's review count and the user's new score (2 points per right answer, 1 per
+/// wrong one, this review included: `domain::review_points`). The stored score
+/// (`user_preferences.score`) is brought up to date by the `reviews` insert trigger
+/// (migration V7) at the end of the statement; the returned one is the stored score read
+/// before it plus this review's points.
 ///
 /// Parameters:
 /// - `$1 UUID` user id, `$2 INTEGER` word id, `$3 BOOLEAN` right answer
@@ -317,11 +323,15 @@ WITH inserted AS (
     INSERT INTO reviews (user_id, word_id, response, question_type, reviewed_at, next_review_date)
     VALUES ($1, $2, $3, $4, $5, $6)
     RETURNING response
+), streak AS (
+    INSERT INTO streak_days (user_id, streak_date)
+    SELECT up.user_id, (($5::timestamp AT TIME ZONE 'utc') AT TIME ZONE up.timezone)::date
+    FROM user_preferences up
+    WHERE up.user_id = $1
+    ON CONFLICT ON CONSTRAINT streak_days_user_id_streak_date_key DO NOTHING
 )
 SELECT (SELECT count(*) FROM reviews WHERE word_id = $2) + 1 AS review_count,
-       (SELECT COALESCE(sum(CASE WHEN response THEN 2 ELSE 1 END), 0)
-        FROM reviews
-        WHERE user_id = $1)
+       (SELECT score::bigint FROM user_preferences WHERE user_id = $1)
        + (SELECT CASE WHEN response THEN 2 ELSE 1 END FROM inserted) AS new_score
 "#;
 
@@ -954,7 +964,7 @@ RETURNING created_at
 "#;
 
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 39] = [
+pub const ALL: [(&str, &str); 46] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -997,6 +1007,13 @@ pub const ALL: [(&str, &str); 39] = [
     ("VIDEO_SEARCH_ENQUEUE", VIDEO_SEARCH_ENQUEUE),
     ("VIDEO_SEARCH_CLAIM", VIDEO_SEARCH_CLAIM),
     ("VIDEO_SEARCH_FINISH", VIDEO_SEARCH_FINISH),
+    ("STREAK_DATES", STREAK_DATES),
+    ("USER_SCORE", USER_SCORE),
+    ("BUNDLE_COUNTS", BUNDLE_COUNTS),
+    ("LEADERBOARD", LEADERBOARD),
+    ("USER_TEST_PREP", USER_TEST_PREP),
+    ("UPDATE_TEST_PREP", UPDATE_TEST_PREP),
+    ("SCHEDULE_DATA", SCHEDULE_DATA),
 ];
 
 #[cfg(test)]
