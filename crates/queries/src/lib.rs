@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+mod questions;
+pub use questions::*;
+
 /// The health check's one round trip.
 ///
 /// Parameters: none. Result: one row, `ok INTEGER` (= 1).
@@ -951,7 +954,7 @@ RETURNING created_at
 "#;
 
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 33] = [
+pub const ALL: [(&str, &str); 37] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -985,6 +988,10 @@ pub const ALL: [(&str, &str); 33] = [
     ("AUDIO_STORE", AUDIO_STORE),
     ("ILLUSTRATION_LOOKUP", ILLUSTRATION_LOOKUP),
     ("ILLUSTRATION_STORE", ILLUSTRATION_STORE),
+    ("REVIEW_BATCH", REVIEW_BATCH),
+    ("STORE_REVIEW_QUESTIONS", STORE_REVIEW_QUESTIONS),
+    ("VIDEO_QUESTIONS", VIDEO_QUESTIONS),
+    ("STORE_VIDEO_QUESTIONS", STORE_VIDEO_QUESTIONS),
 ];
 
 #[cfg(test)]
