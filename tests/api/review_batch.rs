@@ -471,3 +471,36 @@ async fn bad_requests_are_400s_naming_the_field_and_other_methods_405() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert!(provider.calls().is_empty());
 }
+
+#[tokio::test]
+async fn concurrent_misses_both_succeed_and_one_row_is_kept() {
+    let provider = FakeProvider::start().await;
+    provider.set_delay(Duration::from_millis(500));
+    let app = spawn_app_with_questions(&provider).await;
+    let (first, second) = (new_user_id(), new_user_id());
+    for user in [&first, &second] {
+        app.save_word(user, "kite").await;
+        app.travel_forward(user, 2).await;
+    }
+
+    let (query_a, query_b) = (format!("user_id={first}"), format!("user_id={second}"));
+    let (a, b) = tokio::join!(app.review_batch(&query_a), app.review_batch(&query_b));
+
+    for body in [&a, &b] {
+        assert_eq!(words(body), vec!["kite"]);
+        assert_eq!(
+            body["questions"][0]["question"]["question_type"],
+            "mc_definition"
+        );
+        assert_eq!(
+            right_answer(&body["questions"][0]["question"]),
+            "the meaning of kite"
+        );
+    }
+    assert_eq!(
+        app.stored_questions().await,
+        1,
+        "one row per word and languages"
+    );
+    assert!(!question_calls(&provider).is_empty());
+}
