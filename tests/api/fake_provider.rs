@@ -360,6 +360,8 @@ fn chat(request: &Value, model: &str, invalid: bool) -> Response {
                 })
                 .to_string()
             }
+            "review_question" => review_question(&word).to_string(),
+            "video_question" => video_question(&word).to_string(),
             "illustration_scene" => {
                 json!({"scene_description": format!("A friendly scene showing a {word}.")})
                     .to_string()
@@ -412,5 +414,35 @@ pub fn definition(word: &str) -> Value {
         "word_family": [{"word": format!("{word}s"), "part_of_speech": "noun"}],
         "cognates": null,
         "famous_quote": {"quote": format!("To {word} or not to {word}."), "source": "Nobody"}
+    })
+}
+
+/// The `mc_definition` question the fake answers for `word`: four options, `A` right.
+pub fn review_question(word: &str) -> Value {
+    json!({
+        "question_text": format!("What does \"{word}\" mean?"),
+        "options": [
+            {"id": "A", "text": format!("the meaning of {word}"), "text_native": format!("{word}-zh")},
+            {"id": "B", "text": "a kind of boat", "text_native": "船"},
+            {"id": "C", "text": "to run quickly", "text_native": "快跑"},
+            {"id": "D", "text": "very cold", "text_native": "很冷"}
+        ],
+        "correct_answer": "A",
+        "explanation": format!("{word} means this."),
+    })
+}
+
+/// The `video_mc` question the fake answers for `word`: four options, `B` right.
+pub fn video_question(word: &str) -> Value {
+    json!({
+        "question_text": format!("What does \"{word}\" mean in the clip?"),
+        "options": [
+            {"id": "A", "text": "a kind of boat"},
+            {"id": "B", "text": format!("{word} as in the clip")},
+            {"id": "C", "text": "to run quickly"},
+            {"id": "D", "text": "very cold"}
+        ],
+        "correct_answer": "B",
+        "explanation": "The clip shows it.",
     })
 }

@@ -163,7 +163,7 @@ impl<T: Transport> Ai<T> {
     }
 
     /// A chat completion whose schema-valid answer `check` accepts.
-    fn chat_checked<R>(
+    pub(crate) fn chat_checked<R>(
         &mut self,
         use_: Use,
         prompt: &Prompt,

@@ -17,6 +17,9 @@ pub enum Use {
     Image,
     /// Speech-to-text (`/v3/pronunciation/practice`, `/v3/review/pronounce`).
     Transcription,
+    /// Review questions (`/v3/next-review-words-batch`) and video questions
+    /// (`/v3/api/video-questions-for-word`): chat completion.
+    Question,
 }
 
 impl Use {
@@ -29,6 +32,7 @@ impl Use {
             Use::Speech => "ai_tts_models",
             Use::Image => "ai_image_models",
             Use::Transcription => "ai_transcription_models",
+            Use::Question => "ai_question_models",
         }
     }
 
@@ -41,16 +45,20 @@ impl Use {
             Use::Speech => "Audio generation",
             Use::Image => "Illustration generation",
             Use::Transcription => "Speech recognition",
+            Use::Question => "Question generation",
         }
     }
 
     /// The time one request may spend on this use, whole fallback chain included. The
     /// iOS client gives up after 10 s, and the database work before and after needs a
     /// little, so no use gets more than 8 s; a new user's profile gets 3 s because a
-    /// default profile is a fine answer.
+    /// default profile is a fine answer. Questions get 5 s for all the generations of
+    /// one request: a word without a generated question still gets one built from its
+    /// cached definition.
     pub fn budget(self) -> Duration {
         match self {
             Use::Profile => Duration::from_secs(3),
+            Use::Question => Duration::from_secs(5),
             Use::Scene => Duration::from_millis(2500),
             Use::Definition | Use::Speech | Use::Image => Duration::from_millis(7500),
             // The recording is uploaded first, and the attempt is stored afterwards.
@@ -296,6 +304,7 @@ mod tests {
             Use::Speech,
             Use::Image,
             Use::Transcription,
+            Use::Question,
         ] {
             assert!(u.budget() <= Duration::from_secs(8), "{u:?}");
         }

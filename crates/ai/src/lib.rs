@@ -8,6 +8,7 @@ mod config;
 mod error;
 pub mod openai;
 pub mod prompts;
+mod questions;
 mod schema;
 mod transport;
 pub mod video_search;
@@ -17,6 +18,7 @@ pub use client::{Ai, MIN_ATTEMPT, Profile, attempt_timeout};
 pub use config::{BaseUrl, Config, Use, parse_models};
 pub use error::AiError;
 pub use openai::{Image, Recording};
+pub use questions::{Question, reshuffle, shuffle_seed};
 pub use schema::validate;
 pub use transport::{
     HttpRequest, HttpResponse, MAX_RESPONSE_BYTES, Transport, TransportError, WasiHttp,

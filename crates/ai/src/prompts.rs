@@ -36,6 +36,20 @@ pub const SCENE: Prompt = Prompt {
     schema: include_str!("../prompts/scene.schema.json"),
 };
 
+/// A multiple-choice review question about a word's meaning (`mc_definition`).
+pub const QUESTION: Prompt = Prompt {
+    template: include_str!("../prompts/question.md"),
+    schema_name: "review_question",
+    schema: include_str!("../prompts/question.schema.json"),
+};
+
+/// A multiple-choice question about a word as a movie clip uses it (`video_mc`).
+pub const VIDEO_QUESTION: Prompt = Prompt {
+    template: include_str!("../prompts/video_question.md"),
+    schema_name: "video_question",
+    schema: include_str!("../prompts/video_question.schema.json"),
+};
+
 /// The image generation prompt (no schema: the answer is an image).
 pub const IMAGE: Prompt = Prompt {
     template: include_str!("../prompts/image.md"),
@@ -66,7 +80,7 @@ mod tests {
 
     #[test]
     fn every_schema_parses_as_a_closed_object_schema() {
-        for prompt in [DEFINITION, PROFILE, SCENE] {
+        for prompt in [DEFINITION, PROFILE, SCENE, QUESTION, VIDEO_QUESTION] {
             let schema = prompt.schema();
             assert_eq!(schema["type"], "object", "{}", prompt.schema_name);
             assert_eq!(
@@ -105,6 +119,23 @@ mod tests {
                 ],
             ),
             (IMAGE, vec![("word", "cat"), ("scene", "A cat on a mat.")]),
+            (
+                QUESTION,
+                vec![
+                    ("word", "cat"),
+                    ("learning_language", "English"),
+                    ("native_language", "Chinese"),
+                    ("meaning", "a small pet"),
+                ],
+            ),
+            (
+                VIDEO_QUESTION,
+                vec![
+                    ("word", "cat"),
+                    ("learning_language", "English"),
+                    ("transcript", "Look at that cat!"),
+                ],
+            ),
         ];
         for (prompt, values) in cases {
             let text = prompt.render(&values);

@@ -7,6 +7,7 @@ mod error;
 mod language;
 mod preferences;
 mod progress;
+mod question;
 mod schedule;
 mod simulation;
 mod test_prep;
@@ -24,6 +25,10 @@ pub use preferences::{
 };
 pub use progress::{
     PROGRESS_WINDOW_DAYS, WindowCounts, progress_level, review_points, score, word_progress_level,
+};
+pub use question::{
+    CHOICE_IDS, Choice, MAX_CHOICES, MIN_CHOICES, QUESTION_TYPES, check_choices, shuffle_choices,
+    word_choices,
 };
 pub use schedule::{
     MAX_INTERVAL_DAYS, RETENTION_THRESHOLD, Review, decay_rate, next_review_date, retention_at,

@@ -6,6 +6,8 @@ mod pronunciation;
 pub use pronunciation::*;
 mod progress;
 pub use progress::*;
+mod questions;
+pub use questions::*;
 
 /// The health check's one round trip.
 ///
@@ -964,7 +966,7 @@ RETURNING created_at
 "#;
 
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 46] = [
+pub const ALL: [(&str, &str); 50] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -1014,6 +1016,10 @@ pub const ALL: [(&str, &str); 46] = [
     ("USER_TEST_PREP", USER_TEST_PREP),
     ("UPDATE_TEST_PREP", UPDATE_TEST_PREP),
     ("SCHEDULE_DATA", SCHEDULE_DATA),
+    ("REVIEW_BATCH", REVIEW_BATCH),
+    ("STORE_REVIEW_QUESTIONS", STORE_REVIEW_QUESTIONS),
+    ("VIDEO_QUESTIONS", VIDEO_QUESTIONS),
+    ("STORE_VIDEO_QUESTIONS", STORE_VIDEO_QUESTIONS),
 ];
 
 #[cfg(test)]
