@@ -345,6 +345,11 @@ async fn a_pronunciation_review_is_recorded_like_a_submitted_review() {
         StatusCode::OK,
     )
     .await;
+    let streak_days_after_pronouncing = app
+        .count(&format!(
+            "SELECT count(*) FROM streak_days WHERE user_id = '{user}'"
+        ))
+        .await;
     // The same first review through /v3/reviews/submit, for the schedule to compare.
     let submitted = app.review(&user, "dog", true).await;
 
@@ -389,6 +394,10 @@ async fn a_pronunciation_review_is_recorded_like_a_submitted_review() {
         ))
         .await;
     assert_eq!(attempt, 1);
+    assert_eq!(
+        streak_days_after_pronouncing, 1,
+        "a pronunciation review counts for the streak"
+    );
 
     // The pronunciation review is part of the word's history.
     let second = app.review(&user, "cat", false).await;

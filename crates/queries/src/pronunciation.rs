@@ -39,7 +39,8 @@ RETURNING id
 
 /// Second statement of a pronunciation review, after `REVIEW_PREPARE` in the same
 /// transaction: stores the review (`question_type` `pronounce_sentence`, right answer =
-/// passed) and the attempt pointing at it.
+/// passed), the day in the user's time zone in `streak_days` (as `REVIEW_INSERT` does),
+/// and the attempt pointing at it.
 ///
 /// Parameters:
 /// - `$1 UUID` user id, `$2 INTEGER` word id, `$3 BOOLEAN` passed
@@ -55,6 +56,12 @@ WITH review AS (
     INSERT INTO reviews (user_id, word_id, response, question_type, reviewed_at, next_review_date)
     VALUES ($1, $2, $3, 'pronounce_sentence', $4, $5)
     RETURNING id
+), streak AS (
+    INSERT INTO streak_days (user_id, streak_date)
+    SELECT up.user_id, (($4::timestamp AT TIME ZONE 'utc') AT TIME ZONE up.timezone)::date
+    FROM user_preferences up
+    WHERE up.user_id = $1
+    ON CONFLICT ON CONSTRAINT streak_days_user_id_streak_date_key DO NOTHING
 ), attempt AS (
     INSERT INTO pronunciation_practice
         (user_id, word, language, original_text, speech_to_text, similarity_score, result,
