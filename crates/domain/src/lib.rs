@@ -38,7 +38,9 @@ pub use word::{QuestionType, Word};
 mod app_input;
 mod app_version;
 mod byte_range;
+mod curve;
 mod media;
+mod review_stats;
 
 pub use app_input::{
     APP_VERSION_MAX_CHARS, AnalyticsAction, FEEDBACK_MAX_CHARS, PLATFORM_MAX_CHARS,
@@ -46,4 +48,6 @@ pub use app_input::{
 };
 pub use app_version::{AppVersion, VersionStatus, version_status};
 pub use byte_range::{ByteSpan, FetchWindow, RangeRequest, Resolved, unsatisfied_content_range};
+pub use curve::{CurvePoint, Marker, ReviewMarker, WordCurve, daily_retention, word_curve};
 pub use media::video_content_type;
+pub use review_stats::{success_rate_percent, whole_percent};

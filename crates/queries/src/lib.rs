@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+mod words;
+pub use words::*;
+
 /// The health check's one round trip.
 ///
 /// Parameters: none. Result: one row, `ok INTEGER` (= 1).
@@ -951,7 +954,7 @@ RETURNING created_at
 "#;
 
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 33] = [
+pub const ALL: [(&str, &str); 39] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -985,6 +988,12 @@ pub const ALL: [(&str, &str); 33] = [
     ("AUDIO_STORE", AUDIO_STORE),
     ("ILLUSTRATION_LOOKUP", ILLUSTRATION_LOOKUP),
     ("ILLUSTRATION_STORE", ILLUSTRATION_STORE),
+    ("IS_WORD_SAVED", IS_WORD_SAVED),
+    ("TOGGLE_EXCLUDE", TOGGLE_EXCLUDE),
+    ("WORD_WITH_HISTORY", WORD_WITH_HISTORY),
+    ("WORDS_WITH_HISTORY", WORDS_WITH_HISTORY),
+    ("PRACTICE_STATUS", PRACTICE_STATUS),
+    ("PROGRESS_STATS", PROGRESS_STATS),
 ];
 
 #[cfg(test)]
