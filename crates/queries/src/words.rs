@@ -173,7 +173,8 @@ WITH clock AS (
 ), reviewed AS (
     SELECT count(*) FILTER (WHERE rv.reviewed_at >= clock.now - interval '24 hours')
                AS reviews_past_24h,
-           COALESCE(sum(CASE WHEN rv.response THEN 2 ELSE 1 END), 0)::bigint AS score
+           COALESCE(sum(CASE WHEN rv.response THEN 2 WHEN NOT rv.response THEN 1 END), 0)::bigint
+               AS score
     FROM clock
     LEFT JOIN reviews rv ON rv.user_id = $1
     GROUP BY clock.now
