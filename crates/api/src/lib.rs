@@ -5,6 +5,7 @@
 mod admin;
 mod clock;
 mod error;
+mod ids;
 mod parse;
 mod response;
 mod schedule;
@@ -15,6 +16,7 @@ pub use admin::{ADMIN_TOKEN_VARIABLE, check_admin, require_admin, serve_admin};
 pub use clock::{now_utc, today_utc};
 pub use db::{Db, DbError, ToParam, Tx};
 pub use error::{ApiError, Result, ResultExt};
+pub use ids::path_id;
 pub use parse::{JsonBody, Query, path_param, path_user_id, request_path, request_query};
 pub use response::{created, html_escape, json, ok};
 pub use schedule::{Schedule, load_schedule};

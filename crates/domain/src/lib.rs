@@ -55,8 +55,10 @@ pub use study_schedule::{
 mod app_input;
 mod app_version;
 mod byte_range;
+mod curve;
 mod media;
 mod pronunciation;
+mod review_stats;
 
 pub use app_input::{
     APP_VERSION_MAX_CHARS, AnalyticsAction, FEEDBACK_MAX_CHARS, PLATFORM_MAX_CHARS,
@@ -64,8 +66,10 @@ pub use app_input::{
 };
 pub use app_version::{AppVersion, VersionStatus, version_status};
 pub use byte_range::{ByteSpan, FetchWindow, RangeRequest, Resolved, unsatisfied_content_range};
+pub use curve::{CurvePoint, Marker, ReviewMarker, WordCurve, daily_retention, word_curve};
 pub use media::video_content_type;
 pub use pronunciation::{
     AudioClip, AudioFormat, DEFAULT_PASS_THRESHOLD, Evaluation, MAX_AUDIO_BYTES,
     PRONUNCIATION_TEXT_MAX_CHARS, evaluate, normalise_for_comparison, pass_threshold, similarity,
 };
+pub use review_stats::{success_rate_percent, whole_percent};

@@ -8,6 +8,8 @@ mod progress;
 pub use progress::*;
 mod questions;
 pub use questions::*;
+mod words;
+pub use words::*;
 
 /// The health check's one round trip.
 ///
@@ -966,7 +968,7 @@ RETURNING created_at
 "#;
 
 /// Every statement, with its name, for tools that prepare or explain them all.
-pub const ALL: [(&str, &str); 50] = [
+pub const ALL: [(&str, &str); 56] = [
     ("HEALTH_CHECK", HEALTH_CHECK),
     ("INSERT_API_USAGE", INSERT_API_USAGE),
     ("GET_OR_CREATE_PREFERENCES", GET_OR_CREATE_PREFERENCES),
@@ -1020,6 +1022,12 @@ pub const ALL: [(&str, &str); 50] = [
     ("STORE_REVIEW_QUESTIONS", STORE_REVIEW_QUESTIONS),
     ("VIDEO_QUESTIONS", VIDEO_QUESTIONS),
     ("STORE_VIDEO_QUESTIONS", STORE_VIDEO_QUESTIONS),
+    ("IS_WORD_SAVED", IS_WORD_SAVED),
+    ("TOGGLE_EXCLUDE", TOGGLE_EXCLUDE),
+    ("WORD_WITH_HISTORY", WORD_WITH_HISTORY),
+    ("WORDS_WITH_HISTORY", WORDS_WITH_HISTORY),
+    ("PRACTICE_STATUS", PRACTICE_STATUS),
+    ("PROGRESS_STATS", PROGRESS_STATS),
 ];
 
 #[cfg(test)]
