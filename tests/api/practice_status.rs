@@ -122,6 +122,7 @@ async fn today_is_the_users_day_in_their_time_zone() {
 #[tokio::test]
 async fn a_test_prep_user_sees_the_share_of_the_bundle_saved() {
     let app = spawn_admin_app().await;
+    app.clear_bundles().await;
     let populated = app
         .admin_post(
             "/v3/test-prep/batch-populate",
