@@ -1,8 +1,10 @@
 //! The suite against an already-running server instead of the in-process host.
 //!
 //! - `DOGETIONARY_BASE_URL`: the server, such as `http://127.0.0.1:3000`.
-//! - `DOGETIONARY_DB_URL`: the database that server uses (tests arrange and assert rows
-//!   through it; it is shared, never created or dropped).
+//! - `DOGETIONARY_DB_URL`: the database that server uses, a scratch one: like the
+//!   in-process tests, each test starts on a freshly migrated database, so its schema
+//!   `public` is dropped and migrated again before every test, and the tests run one at a
+//!   time.
 //! - `DOGETIONARY_VARIABLES` (optional): the application variables the server was started
 //!   with that differ from `spin.toml`'s defaults, as `name=value` separated by spaces,
 //!   such as `admin_token=test-operator-token-7f3a`.
@@ -16,6 +18,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::helpers::TestApp;
 
@@ -89,7 +92,9 @@ pub async fn spawn(components_db_url: Option<&str>, variables: &[(&str, &str)]) 
                 .append(true)
                 .open(&plan)
                 .expect("open the DOGETIONARY_PLAN file");
-            writeln!(file, "{test}\t{reason}").expect("write the DOGETIONARY_PLAN file");
+            // One write per line: tests append concurrently.
+            file.write_all(format!("{test}\t{reason}\n").as_bytes())
+                .expect("write the DOGETIONARY_PLAN file");
         }
         panic!(
             "planning the run against {}: no request sent",
@@ -102,9 +107,27 @@ pub async fn spawn(components_db_url: Option<&str>, variables: &[(&str, &str)]) 
             deployment.base_url
         );
     }
+    assert!(
+        !IN_USE.swap(true, Ordering::SeqCst),
+        "the tests share the server's database: run them one at a time (scripts/test-deployment)"
+    );
     let (db, connection) = tokio_postgres::connect(&deployment.db_url, tokio_postgres::NoTls)
         .await
         .expect("connect to DOGETIONARY_DB_URL");
     tokio::spawn(connection);
+    db.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        .await
+        .expect("empty DOGETIONARY_DB_URL");
+    devhost::migrate(&deployment.db_url)
+        .await
+        .expect("migrate DOGETIONARY_DB_URL");
     Some(TestApp::against(deployment.base_url.clone(), db))
+}
+
+/// Set while a test holds the server's database.
+static IN_USE: AtomicBool = AtomicBool::new(false);
+
+/// Called when a test's app is dropped: the next test may take the database.
+pub fn release() {
+    IN_USE.store(false, Ordering::SeqCst);
 }

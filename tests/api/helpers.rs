@@ -136,6 +136,7 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.host.take());
         if self.db_name.is_empty() {
+            crate::deployment::release();
             return;
         }
         let name = self.db_name.clone();
