@@ -13,6 +13,10 @@
 //! `json_body` and `error_body` call it for every response they read when
 //! `OPENAPI_VALIDATE=1` (the README test command and the suite against a deployment set it).
 //!
+//! The success schemas must also agree with what the iOS client decodes
+//! (`contract/ios-client-contract.json`): its required keys required and not nullable, the
+//! same JSON types, enums no wider than the client's.
+//!
 //! Adding a route: describe it in `openapi.yaml` (operations, parameters, request body,
 //! every status with its schema; `security: [{adminBearer: []}]` for operator routes;
 //! `x-spin-route` if its Spin route has a `/...` wildcard), and add one example request to
@@ -445,12 +449,22 @@ fn openapi_operator_operations_and_only_they_require_the_bearer_token() {
     }
 }
 
+/// (method, path, status, body, described, case)
+type Case = (
+    Option<&'static str>,
+    &'static str,
+    u16,
+    Option<Value>,
+    bool,
+    &'static str,
+);
+
 #[test]
 fn openapi_check_refuses_undescribed_statuses_and_wrong_bodies() {
     let d = &*DESCRIPTION;
     let ok = json!({"user_id": "0C6A1B1E-1D43-4B3A-9C59-2D7A8E1F2B3C", "overdue_count": 0, "total_count": 2});
     let json = "application/json";
-    let cases: [(Option<&str>, &str, u16, Option<Value>, bool, &str); 9] = [
+    let cases: [Case; 9] = [
         (
             Some("GET"),
             "/v3/due_counts",
@@ -745,4 +759,194 @@ async fn get_openapi_yaml_serves_the_description() {
     assert_eq!(content_type, "application/yaml");
     let text = response.text().await.expect("read body");
     assert_eq!(text, include_str!("../../openapi.yaml"));
+}
+
+/// The JSON types a schema admits (following `$ref`, `oneOf`, `anyOf`, `const`, `enum`).
+fn admitted_types(d: &Description, schema: &Value) -> BTreeSet<String> {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(target) => d
+            .doc
+            .pointer(target.trim_start_matches('#'))
+            .unwrap_or(&Value::Null),
+        None => schema,
+    };
+    let kind = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let mut out = BTreeSet::new();
+    match &schema["type"] {
+        Value::String(t) => {
+            out.insert(t.clone());
+        }
+        Value::Array(ts) => out.extend(ts.iter().filter_map(Value::as_str).map(str::to_owned)),
+        _ => {}
+    }
+    if let Some(c) = schema.get("const") {
+        out.insert(kind(c).to_owned());
+    }
+    for v in schema["enum"].as_array().into_iter().flatten() {
+        out.insert(kind(v).to_owned());
+    }
+    for alternative in ["oneOf", "anyOf"] {
+        for s in schema[alternative].as_array().into_iter().flatten() {
+            out.extend(admitted_types(d, s));
+        }
+    }
+    out
+}
+
+/// Follows a schema's `$ref`.
+fn deref<'a>(d: &'a Description, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(target) => d
+            .doc
+            .pointer(target.trim_start_matches('#'))
+            .unwrap_or(&Value::Null),
+        None => schema,
+    }
+}
+
+/// Every disagreement between a contract field tree and an object schema.
+fn disagreements(
+    d: &Description,
+    fields: &serde_json::Map<String, Value>,
+    schema: &Value,
+    at: &str,
+    out: &mut Vec<String>,
+) {
+    let schema = deref(d, schema);
+    let required: BTreeSet<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (key, rule) in fields {
+        let here = format!("{at}.{key}");
+        let ty = rule["type"].as_str().unwrap_or_default();
+        if ty == "ignored" {
+            continue;
+        }
+        let Some(property) = schema["properties"].get(key) else {
+            if rule["optional"] != true {
+                out.push(format!("{here}: the client requires it; not described"));
+            }
+            continue;
+        };
+        let admitted = admitted_types(d, property);
+        if rule["optional"] != true {
+            if !required.contains(key.as_str()) {
+                out.push(format!("{here}: the client requires it; not in `required`"));
+            }
+            if admitted.contains("null") {
+                out.push(format!(
+                    "{here}: the client requires it; the schema allows null"
+                ));
+            }
+        }
+        let expected: &[&str] = match ty {
+            "String" => &["string"],
+            "Int" => &["integer"],
+            "Double" => &["number", "integer"],
+            "Bool" => &["boolean"],
+            "[String]" | "[Int]" | "array" => &["array"],
+            "[String: Bool]" | "object" | "map" => &["object"],
+            t if t.starts_with("enum[") => &["string"],
+            _ => &[],
+        };
+        let wrong: Vec<&String> = admitted
+            .iter()
+            .filter(|t| *t != "null" && !expected.contains(&t.as_str()))
+            .collect();
+        if !expected.is_empty() && (!wrong.is_empty() || admitted.is_empty()) {
+            out.push(format!(
+                "{here}: the client decodes {ty}; the schema admits {admitted:?}"
+            ));
+        }
+        let property = deref(d, property);
+        if let Some(values) = ty.strip_prefix("enum[").and_then(|v| v.strip_suffix(']')) {
+            let allowed: BTreeSet<&str> = values.split(',').collect();
+            let described: BTreeSet<&str> = property["enum"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if described.is_empty() || !described.is_subset(&allowed) {
+                out.push(format!(
+                    "{here}: the client accepts only {allowed:?}; described {described:?}"
+                ));
+            }
+        }
+        match ty {
+            "object" => {
+                if let Some(nested) = rule["fields"].as_object() {
+                    disagreements(d, nested, property, &here, out);
+                }
+            }
+            "array" => {
+                if let Some(nested) = rule["items"]["fields"].as_object() {
+                    disagreements(d, nested, &property["items"], &format!("{here}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn openapi_success_schemas_agree_with_what_the_ios_client_decodes() {
+    let d = &*DESCRIPTION;
+    let contract: Value =
+        serde_json::from_str(include_str!("contract/ios-client-contract.json")).expect("JSON");
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for endpoint in contract["endpoints"].as_array().into_iter().flatten() {
+        let (Some(method), Some(path), Some(fields)) = (
+            endpoint["method"].as_str(),
+            endpoint["path"].as_str(),
+            endpoint["response"].as_object(),
+        ) else {
+            continue;
+        };
+        let Some(key) = d.path_of(path).filter(|k| k != CATCH_ALL) else {
+            continue;
+        };
+        let Some((operation, _)) = d
+            .operations(&key)
+            .into_iter()
+            .find(|(_, m)| m.eq_ignore_ascii_case(method))
+        else {
+            problems.push(format!(
+                "{method} {path}: the client calls it; not described"
+            ));
+            continue;
+        };
+        let success = ["200", "201"].iter().find_map(|status| {
+            d.resolve(&format!("{operation}/responses/{status}"))
+                .and_then(|(_, r)| r.pointer("/content/application~1json/schema"))
+        });
+        let Some(schema) = success else {
+            problems.push(format!(
+                "{method} {path}: no JSON success response described"
+            ));
+            continue;
+        };
+        compared += 1;
+        disagreements(
+            d,
+            fields,
+            schema,
+            &format!("{method} {path} $"),
+            &mut problems,
+        );
+    }
+    assert!(compared >= 10, "only {compared} endpoints compared");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
