@@ -64,6 +64,9 @@ pub async fn spawn_app_with_db_url(db_url: &str) -> TestApp {
 /// `db_url` (default: the test's database) and `variables` with the highest precedence.
 async fn spawn_app_serving(components_db_url: Option<&str>, variables: &[(&str, &str)]) -> TestApp {
     LazyLock::force(&TRACING);
+    if let Some(app) = crate::deployment::spawn(components_db_url, variables).await {
+        return app;
+    }
 
     let db_name = format!("dogetionary_test_{}", Uuid::new_v4().simple());
     let db_url = format!("{}/{db_name}", database_server());
@@ -107,9 +110,35 @@ async fn spawn_app_serving(components_db_url: Option<&str>, variables: &[(&str, 
     }
 }
 
+impl TestApp {
+    /// An app served elsewhere (`crate::deployment`): nothing to stop or drop.
+    pub fn against(address: String, db: tokio_postgres::Client) -> TestApp {
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            db,
+            db_name: String::new(),
+            host: None,
+        }
+    }
+
+    /// Sends a request; the response keeps its method (for `crate::openapi::observe`).
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let request = request.build().expect("build request");
+        let method = request.method().clone();
+        let mut response = self.client.execute(request).await.expect("send request");
+        response.extensions_mut().insert(method);
+        response
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.host.take());
+        if self.db_name.is_empty() {
+            crate::deployment::release();
+            return;
+        }
         let name = self.db_name.clone();
         let admin_url = format!("{}/postgres", database_server());
         // Drop runs inside the test's runtime, which cannot be blocked on; a
@@ -146,38 +175,25 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("send request")
+        self.send(self.client.get(self.url(path))).await
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("send request")
+        self.send(self.client.post(self.url(path)).json(body)).await
     }
 
     pub async fn post_raw(&self, path: &str, body: &'static str) -> Response {
-        self.client
-            .post(self.url(path))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("send request")
+        let request = self.client.post(self.url(path));
+        self.send(
+            request
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await
     }
 
     pub async fn request(&self, method: reqwest::Method, path: &str) -> Response {
-        self.client
-            .request(method, self.url(path))
-            .send()
-            .await
-            .expect("send request")
+        self.send(self.client.request(method, self.url(path))).await
     }
 
     pub async fn get_health(&self, path: &str) -> Response {
@@ -292,6 +308,7 @@ impl TestApp {
 
 /// Asserts the status and the JSON content type, and returns the body.
 pub async fn json_body(response: Response, expected: StatusCode) -> Value {
+    let (method, url) = (response.extensions().get().cloned(), response.url().clone());
     let status = response.status();
     let content_type = response
         .headers()
@@ -305,12 +322,22 @@ pub async fn json_body(response: Response, expected: StatusCode) -> Value {
         content_type.starts_with("application/json"),
         "content-type is {content_type:?}; body: {text}"
     );
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"))
+    let body =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("body is not JSON ({e}): {text}"));
+    crate::openapi::observe(method.as_ref(), &url, status, &content_type, Some(&body));
+    body
 }
 
 /// Asserts a `{"error": "..."}` body with the expected status; returns the message.
 pub async fn error_body(response: Response, expected: StatusCode, case: &str) -> String {
+    let (method, url) = (response.extensions().get().cloned(), response.url().clone());
     let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let text = response.text().await.expect("read body");
     assert_eq!(status, expected, "{case}: unexpected status; body: {text}");
     let body: Value = serde_json::from_str(&text)
@@ -319,6 +346,7 @@ pub async fn error_body(response: Response, expected: StatusCode, case: &str) ->
         .as_str()
         .unwrap_or_else(|| panic!("{case}: no string `error` field: {text}"));
     assert!(!message.is_empty(), "{case}: empty error message");
+    crate::openapi::observe(method.as_ref(), &url, status, &content_type, Some(&body));
     message.to_owned()
 }
 
@@ -363,7 +391,7 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(body);
         }
-        request.send().await.expect("send request")
+        self.send(request).await
     }
 
     /// `POST path` with the right operator token.
@@ -399,7 +427,7 @@ impl TestApp {
         if let Some(range) = range {
             request = request.header("range", range);
         }
-        request.send().await.expect("send request")
+        self.send(request).await
     }
 
     /// Stores a video directly (no endpoint uploads one) and returns its id.
