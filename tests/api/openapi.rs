@@ -15,7 +15,8 @@
 //!
 //! The success schemas must also agree with what the iOS client decodes
 //! (`contract/ios-client-contract.json`): its required keys required and not nullable, the
-//! same JSON types, enums no wider than the client's.
+//! same JSON types, enums no wider than the client's; a map the client reads under any key
+//! (`<TEST_TYPE>`) is compared with the schema's `additionalProperties`.
 //!
 //! Adding a route: describe it in `openapi.yaml` (operations, parameters, request body,
 //! every status with its schema; `security: [{adminBearer: []}]` for operator routes;
