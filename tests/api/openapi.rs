@@ -15,7 +15,8 @@
 //!
 //! The success schemas must also agree with what the iOS client decodes
 //! (`contract/ios-client-contract.json`): its required keys required and not nullable, the
-//! same JSON types, enums no wider than the client's.
+//! same JSON types, enums no wider than the client's; a map the client reads under any key
+//! (`<TEST_TYPE>`) is compared with the schema's `additionalProperties`.
 //!
 //! Adding a route: describe it in `openapi.yaml` (operations, parameters, request body,
 //! every status with its schema; `security: [{adminBearer: []}]` for operator routes;
@@ -558,7 +559,12 @@ fn openapi_check_refuses_undescribed_statuses_and_wrong_bodies() {
 }
 
 /// A concrete request path for each route with a `:param` or a wildcard.
-const SAMPLES: [(&str, &str); 5] = [
+const SAMPLES: [(&str, &str); 7] = [
+    ("/v3/words/:word_id/details", "/v3/words/1/details"),
+    (
+        "/v3/words/:word_id/forgetting-curve",
+        "/v3/words/1/forgetting-curve",
+    ),
     (
         "/v3/users/:user_id/preferences",
         "/v3/users/0C6A1B1E-1D43-4B3A-9C59-2D7A8E1F2B3C/preferences",
@@ -831,6 +837,20 @@ fn disagreements(
         let here = format!("{at}.{key}");
         let ty = rule["type"].as_str().unwrap_or_default();
         if ty == "ignored" {
+            continue;
+        }
+        if key.starts_with('<') && key.ends_with('>') {
+            // A map keyed by any name (`<TEST_TYPE>`): its values are `additionalProperties`.
+            match schema.get("additionalProperties").filter(|v| v.is_object()) {
+                Some(values) => {
+                    if let Some(nested) = rule["fields"].as_object() {
+                        disagreements(d, nested, values, &here, out);
+                    }
+                }
+                None => out.push(format!(
+                    "{here}: the client decodes a map; no additionalProperties described"
+                )),
+            }
             continue;
         }
         let Some(property) = schema["properties"].get(key) else {
