@@ -168,9 +168,10 @@ async fn a_missing_or_wrong_token_is_refused_and_changes_nothing() {
 
     // The refusals are still recorded in the usage log, with their status.
     let refused = app
-        .count(
+        .count_reaching(
             "SELECT count(*) FROM api_usage_logs WHERE endpoint = '/v3/test-prep/run-daily-job' \
              AND response_status = 401",
+            6,
         )
         .await;
     assert_eq!(

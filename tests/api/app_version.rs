@@ -134,7 +134,7 @@ async fn a_version_check_is_recorded_in_the_usage_log() {
 
     app.get_app_version("platform=ios&version=5.0.0").await;
 
-    let rows = app.usage_rows("/v3/app-version").await;
+    let rows = app.usage_rows("/v3/app-version", 1).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].get::<_, i32>("response_status"), 200);
 }

@@ -41,6 +41,11 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 /// the on-disk cache, the ones after it load the cached artifacts.
 static HOST_BUILD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// How long a test waits for work a component does after its response (the usage row).
+pub const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often it looks while waiting.
+const SETTLE_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -285,16 +290,60 @@ impl TestApp {
             .expect("shift reviews");
     }
 
-    /// Rows of `api_usage_logs` for `endpoint`, oldest first.
-    pub async fn usage_rows(&self, endpoint: &str) -> Vec<tokio_postgres::Row> {
-        self.db
-            .query(
-                "SELECT endpoint, method, user_id, response_status, duration_ms, user_agent, \
-                 api_version FROM api_usage_logs WHERE endpoint = $1 ORDER BY id",
-                &[&endpoint],
-            )
-            .await
-            .expect("read api_usage_logs")
+    /// Waits (at most [`SETTLE_LIMIT`]) until the in-process host runs no guest, so the
+    /// work components do after their response (the usage row) is done. Against a
+    /// deployment (`crate::deployment`) there is no such gauge and it returns at once.
+    pub async fn settled(&self) {
+        let Some(host) = &self.host else { return };
+        let started = std::time::Instant::now();
+        while started.elapsed() < SETTLE_LIMIT {
+            let idle = host.metrics_text().lines().any(|line| {
+                !line.starts_with('#')
+                    && line.contains("requests_in_flight ")
+                    && line.trim_end().ends_with(" 0")
+            });
+            if idle {
+                return;
+            }
+            tokio::time::sleep(SETTLE_POLL).await;
+        }
+    }
+
+    /// Rows of `api_usage_logs` for `endpoint`, oldest first, once there are at least
+    /// `expected` of them (or as they are after [`SETTLE_LIMIT`]). Components write the
+    /// row after the response, so it can land just after the client read the body.
+    pub async fn usage_rows(&self, endpoint: &str, expected: usize) -> Vec<tokio_postgres::Row> {
+        self.settled().await;
+        let started = std::time::Instant::now();
+        loop {
+            let rows = self
+                .db
+                .query(
+                    "SELECT endpoint, method, user_id, response_status, duration_ms, user_agent, \
+                     api_version FROM api_usage_logs WHERE endpoint = $1 ORDER BY id",
+                    &[&endpoint],
+                )
+                .await
+                .expect("read api_usage_logs");
+            if rows.len() >= expected || started.elapsed() > SETTLE_LIMIT {
+                return rows;
+            }
+            tokio::time::sleep(SETTLE_POLL).await;
+        }
+    }
+
+    /// The single number `sql` returns, once it is at least `expected` (or as it is
+    /// after [`SETTLE_LIMIT`]): for rows written after a response, such as usage rows.
+    pub async fn count_reaching(&self, sql: &str, expected: i64) -> i64 {
+        self.settled().await;
+        let started = std::time::Instant::now();
+        loop {
+            let n = self.count(sql).await;
+            if n >= expected || started.elapsed() > SETTLE_LIMIT {
+                return n;
+            }
+            tokio::time::sleep(SETTLE_POLL).await;
+        }
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

@@ -20,6 +20,7 @@ mod fake_provider;
 mod feedback;
 mod fix_review_dates;
 mod forgetting_curves;
+mod fuzz_regressions;
 mod health;
 mod helpers;
 mod is_word_saved;

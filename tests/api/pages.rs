@@ -40,8 +40,8 @@ async fn the_privacy_policy_says_what_is_stored_on_both_paths() {
             assert!(text.contains(stored), "{path} mentions {stored}");
         }
     }
-    assert_eq!(app.usage_rows("/privacy").await.len(), 1);
-    assert_eq!(app.usage_rows("/v3/privacy").await.len(), 1);
+    assert_eq!(app.usage_rows("/privacy", 1).await.len(), 1);
+    assert_eq!(app.usage_rows("/v3/privacy", 1).await.len(), 1);
 }
 
 #[tokio::test]

@@ -82,7 +82,7 @@ async fn both_paths_simulate_the_published_intervals() {
         assert_eq!(failing["intervals_summary"]["max_interval"], json!(6));
         assert_eq!(failing["intervals_summary"]["min_interval"], json!(3));
     }
-    assert_eq!(app.usage_rows("/test-review-intervals").await.len(), 1);
+    assert_eq!(app.usage_rows("/test-review-intervals", 1).await.len(), 1);
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 use domain::{ACHIEVEMENTS, Achievement};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Score {
@@ -20,8 +20,8 @@ struct Entry {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let user = api::Query::of(req).user_id()?;
         let Score { score } = ctx
             .db()?

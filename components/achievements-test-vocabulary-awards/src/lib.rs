@@ -6,7 +6,7 @@
 use domain::TestPrep;
 use serde::Deserialize;
 use serde_json::{Map, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {
@@ -15,8 +15,8 @@ struct Counts {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let user = api::Query::of(req).user_id()?;
         let no_language: Option<&str> = None;
         let counts: Counts = ctx.db()?.fetch_one(

@@ -16,7 +16,7 @@ use ai::{Transport, TransportError, WasiHttp};
 use domain::InvalidValue;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// The time the calls of one run may take, so the run answers within ~8 s.
 const BUDGET: Duration = Duration::from_millis(7000);
@@ -59,8 +59,8 @@ fn unavailable(message: &str) -> api::Result<Response> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Post], |req, ctx| {
         let started = Instant::now();
         let limit = api::Query::of(req)
             .optional("limit", limit)?

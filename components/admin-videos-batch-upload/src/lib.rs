@@ -16,7 +16,7 @@ use base64::Engine;
 use domain::{InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 use api::ApiError;
 
@@ -115,15 +115,17 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Any JSON value (for `jsonb`), refusing NUL characters.
+    /// Any JSON value (for `jsonb`), checked by [`api::storable_json`].
     fn json(&self, field: &str, object_only: bool) -> Result<Option<Value>, ApiError> {
         match self.get(field) {
             None => Ok(None),
             Some(v) if object_only && !v.is_object() => {
                 Err(self.invalid(field, InvalidValue::WrongType("an object")))
             }
-            Some(v) if has_nul(v) => Err(self.invalid(field, InvalidValue::NulCharacter)),
-            Some(v) => Ok(Some(v.clone())),
+            Some(v) => match api::storable_json(v) {
+                Ok(()) => Ok(Some(v.clone())),
+                Err(problem) => Err(self.invalid(field, problem)),
+            },
         }
     }
 
@@ -136,16 +138,6 @@ impl<'a> Fields<'a> {
             Some(Value::Array(items)) => Ok(items),
             Some(_) => Err(self.invalid(field, InvalidValue::WrongType("an array"))),
         }
-    }
-}
-
-/// Whether a JSON value holds a NUL character (which `jsonb` cannot store).
-fn has_nul(value: &Value) -> bool {
-    match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(has_nul),
-        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        _ => false,
     }
 }
 
@@ -250,8 +242,8 @@ fn video(item: &Value, i: usize, max_bytes: usize) -> Result<Video<'_>, ApiError
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Post], |req, ctx| {
         let max_bytes = max_video_bytes();
         let body = api::JsonBody::parse_limited(req.body(), body_limit(max_bytes))?;
         let source_id = body.optional("source_id", |raw| {

@@ -4,11 +4,11 @@
 //! `demo`, `business_english`, `everyday_english`. One statement.
 
 use domain::{LanguageCode, TestPrep};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Get], |req, ctx| {
         let raw = api::path_param(req, "bundle_name").unwrap_or_default();
         let test = TestPrep::from_bundle_name(&raw).ok_or_else(|| {
             let names: Vec<&str> = TestPrep::ALL.iter().map(|t| t.bundle_name()).collect();

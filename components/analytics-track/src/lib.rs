@@ -11,11 +11,11 @@
 //! created in the same statement (`user_actions` has a foreign key to it).
 
 use domain::AnalyticsAction;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let user = body.user_id()?;
         let action = body.required("action", AnalyticsAction::parse)?;

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// Endpoints listed at most.
 const MAX_ENDPOINTS: i64 = 200;
@@ -64,8 +64,8 @@ fn round2(ms: Option<f64>) -> f64 {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Get], |_req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Get], |_req, ctx| {
         let db = ctx.db()?;
         let summary: SummaryRow = db.fetch_one(queries::USAGE_SUMMARY, &[])?;
         let versions: Vec<Version> = db.fetch_all(queries::USAGE_VERSIONS, &[])?;

@@ -13,7 +13,7 @@
 
 use domain::{AppVersion, VersionStatus};
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Answer {
@@ -74,8 +74,8 @@ impl Policy {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, _ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, _ctx| {
         let query = api::Query::of(req);
         let platform = query.required("platform", |raw| Ok(raw.to_ascii_lowercase()))?;
         let version = query.required("version", AppVersion::parse)?;

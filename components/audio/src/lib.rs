@@ -11,7 +11,7 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use domain::{FieldError, InvalidValue, LanguageCode};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// The longest text read aloud, in characters (an example sentence is far shorter).
 const MAX_TEXT_CHARS: usize = 1000;
@@ -78,8 +78,8 @@ fn path_info(req: &Request) -> &str {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let started = Instant::now();
         let (text, language) = text_and_language(path_info(req))?;
         let db = ctx.db()?;

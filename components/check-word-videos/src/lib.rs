@@ -5,7 +5,7 @@
 
 use domain::{LanguageCode, Word};
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Answer {
@@ -15,8 +15,8 @@ struct Answer {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let query = api::Query::of(req);
         let word = query.required("word", Word::parse)?;
         let lang = query

@@ -11,7 +11,7 @@
 
 use domain::{LanguageCode, QuestionType, ReportType, Word};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Stored {
@@ -26,8 +26,8 @@ struct Answer {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let user = body.user_id()?;
         let word = body.required("word", Word::parse)?;

@@ -3,7 +3,7 @@
 //! (or, never reviewed, the day after it was saved) is today (UTC) or earlier.
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {
@@ -12,8 +12,8 @@ struct Counts {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let user = api::Query::of(req).user_id()?;
         let counts: Counts = ctx
             .db()?

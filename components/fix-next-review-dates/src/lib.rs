@@ -10,7 +10,7 @@
 use chrono::NaiveDateTime;
 use domain::Review;
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// Words per batch.
 const BATCH: i64 = 500;
@@ -38,8 +38,8 @@ struct Statistics {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Post], |_req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Post], |_req, ctx| {
         let db = ctx.db()?;
         let mut stats = Statistics::default();
         let mut after = 0i32;

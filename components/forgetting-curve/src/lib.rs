@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::Review;
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Saved {
@@ -17,8 +17,8 @@ struct Saved {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let word_id = api::path_id(req, "word_id")?;
         let user = api::Query::of(req).user_id()?;
         let saved: Option<Saved> = ctx

@@ -9,7 +9,7 @@
 use chrono::NaiveDateTime;
 use domain::Review;
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// The most ids one request may ask for.
 const MAX_IDS: usize = 100;
@@ -23,8 +23,8 @@ struct Saved {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let user = body.user_id()?;
         let ids = body.id_list("word_ids", 1, MAX_IDS)?;

@@ -5,7 +5,7 @@
 //! `Retry-After: 1` when the database does not answer. Health checks leave no usage row.
 
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Health {
@@ -17,8 +17,8 @@ struct Health {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |_req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |_req, ctx| {
         let timestamp = domain::format_utc(&api::now_utc());
         let check = ctx
             .db()

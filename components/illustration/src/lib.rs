@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use domain::{LanguageCode, Word};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Lookup {
@@ -56,8 +56,8 @@ fn word_and_language(req: &Request) -> api::Result<(Word, LanguageCode)> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get, Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get, Method::Post], |req, ctx| {
         let started = Instant::now();
         let (word, language) = word_and_language(req)?;
         let db = ctx.db()?;

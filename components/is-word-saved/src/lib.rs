@@ -7,7 +7,7 @@
 
 use domain::{FieldError, InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Found {
@@ -15,8 +15,8 @@ struct Found {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let query = api::Query::of(req);
         let user = query.user_id()?;
         let word = query.required("word", Word::parse)?;

@@ -2,7 +2,7 @@
 //! (besides the usage row).
 
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Language {
@@ -11,8 +11,8 @@ struct Language {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |_req, _ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |_req, _ctx| {
         let languages: Vec<Language> = domain::LanguageCode::all()
             .map(|language| Language {
                 code: language.code(),

@@ -7,7 +7,7 @@
 
 use domain::{InvalidValue, UserId};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const DEFAULT_LIMIT: i64 = 100;
 
@@ -29,8 +29,8 @@ fn uuid_as_user<'de, D: serde::Deserializer<'de>>(d: D) -> Result<UserId, D::Err
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let limit = api::Query::of(req)
             .optional("limit", |raw| {
                 raw.parse::<i64>()

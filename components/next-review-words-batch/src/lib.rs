@@ -18,7 +18,7 @@ use std::time::Instant;
 use domain::{InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// The question type generated and cached per word and languages.
 const GENERATED_TYPE: &str = "mc_definition";
@@ -166,8 +166,8 @@ fn key(word: &str, learning: &str, native: &str) -> (String, String, String) {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let started = Instant::now();
         let query = api::Query::of(req);
         let user = query.user_id()?;

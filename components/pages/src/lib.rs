@@ -6,7 +6,7 @@
 //! path (`/v3` is an alias): two components would be two copies of the same code. The
 //! contact address comes from the `support_email` variable.
 
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const PRIVACY: &str = include_str!("privacy.html");
 const SUPPORT: &str = include_str!("support.html");
@@ -16,8 +16,8 @@ const LAST_UPDATED: &str = "December 5, 2026";
 const DEFAULT_SUPPORT_EMAIL: &str = "support@kwafy.com";
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, _ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, _ctx| {
         let path = api::request_path(req);
         let page = match path.strip_prefix("/v3").unwrap_or(path) {
             "/privacy" => PRIVACY,

@@ -12,7 +12,7 @@
 //! otherwise it is `null`. An unknown user gets zeros and is not created.
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Status {
@@ -26,8 +26,8 @@ struct Status {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let user = api::Query::of(req).user_id()?;
         let status: Status = ctx
             .db()?

@@ -5,7 +5,7 @@
 //! (0 without reviews).
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Stats {
@@ -18,8 +18,8 @@ struct Stats {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let user = api::Query::of(req).user_id()?;
         let stats: Stats = ctx
             .db()?

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use domain::AudioClip;
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const CONTEXT: &str = "POST /v3/pronunciation/practice";
 
@@ -23,8 +23,8 @@ struct Language {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let started = Instant::now();
         let body = api::JsonBody::parse_limited(req.body(), MAX_BODY_BYTES)?;
         let user = body.user_id()?;

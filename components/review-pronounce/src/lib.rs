@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 use domain::{AudioClip, FieldError, InvalidValue, LanguageCode, Review, Word};
 use serde::Deserialize;
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const CONTEXT: &str = "POST /v3/review/pronounce";
 
@@ -51,8 +51,8 @@ fn threshold(body: &api::JsonBody) -> Result<f64, FieldError> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let started = Instant::now();
         let body = api::JsonBody::parse_limited(req.body(), MAX_BODY_BYTES)?;
         let user = body.user_id()?;

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::{LanguageCode, Word};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Saved {
@@ -15,8 +15,8 @@ struct Saved {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let user = body.user_id()?;
         let word = body.required("word", Word::parse)?;

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::{UserId, WindowCounts, iso8601, progress_level};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// A row of `queries::SAVED_WORDS`, answered as one item of `saved_words`.
 #[derive(Deserialize, Serialize)]
@@ -48,8 +48,8 @@ struct SavedWords<'a> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let query = api::Query::of(req);
         let user = query.user_id()?;
         let due_only = query.flag("due_only")?.unwrap_or(false);

@@ -6,13 +6,13 @@
 //! (`api::load_schedule`); 404 for an unknown user.
 
 use domain::InvalidValue;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const DEFAULT_DAYS: i64 = 7;
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let query = api::Query::of(req);
         let user = query.user_id()?;
         let days = query

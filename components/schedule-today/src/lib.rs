@@ -6,11 +6,11 @@
 //! target end date has passed, `has_schedule` is false with a message. 404 for an unknown
 //! user.
 
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let user = api::Query::of(req).user_id()?;
         let schedule = api::load_schedule(ctx.db()?, &user)?;
         let body = match schedule.days.first() {

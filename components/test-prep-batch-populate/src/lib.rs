@@ -10,7 +10,7 @@
 use domain::{FieldError, InvalidValue, LanguageCode, TestPrep, Word};
 use serde::Deserialize;
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// Most words per request.
 const MAX_WORDS: usize = 1000;
@@ -80,8 +80,8 @@ fn words(body: &api::JsonBody) -> api::Result<Vec<String>> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let test = body.required("bundle", bundle)?;
         let language = body

@@ -5,7 +5,7 @@
 
 use domain::TestPrep;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// The learning languages the app offers a test-prep choice for.
 const LANGUAGES: [&str; 9] = ["en", "fr", "es", "de", "it", "pt", "ja", "ko", "zh"];
@@ -62,8 +62,8 @@ fn english_tests() -> Value {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |_req, _ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |_req, _ctx| {
         let config: Map<String, Value> = LANGUAGES
             .iter()
             .map(|&code| {

@@ -8,7 +8,7 @@
 //! comes back short (at most [`MAX_BATCHES`] batches per request).
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// Words added per user per day (the original's `DAILY_TEST_WORDS`).
 const WORDS_PER_USER: i64 = 10;
@@ -24,8 +24,8 @@ struct Batch {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Post], |_req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Post], |_req, ctx| {
         let db = ctx.db()?;
         let (mut users, mut words, mut batches) = (0i64, 0i64, 0u32);
         while batches < MAX_BATCHES {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use domain::{TestPrep, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const DEFAULT_TARGET_DAYS: i64 = 30;
 
@@ -116,8 +116,8 @@ fn put(req: &Request, ctx: &mut api::Ctx) -> api::Result<Value> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get, Method::Put], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get, Method::Put], |req, ctx| {
         let body = match *req.method() {
             Method::Put => put(req, ctx)?,
             _ => get(&api::Query::of(req).user_id()?, ctx.db()?)?,

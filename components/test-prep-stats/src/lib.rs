@@ -6,7 +6,7 @@
 
 use domain::{LanguageCode, TestPrep};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {
@@ -27,8 +27,8 @@ impl Counts {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let language = api::Query::of(req)
             .optional("language", LanguageCode::parse)?
             .unwrap_or(LanguageCode::ENGLISH);

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::SimulatedReview;
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 const REVIEWS: usize = 10;
 
@@ -109,8 +109,8 @@ fn intervals(created: NaiveDateTime) -> Intervals {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |_req, _ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |_req, _ctx| {
         api::ok(&intervals(api::now_utc()))
     })
 }

@@ -9,7 +9,7 @@
 use domain::{FieldError, InvalidValue, LanguageCode, TestPrep};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {
@@ -46,8 +46,8 @@ fn requested(raw_query: &str) -> Result<Vec<TestPrep>, FieldError> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let types = requested(api::request_query(req))?;
         let language = api::Query::of(req)
             .optional("language", LanguageCode::parse)?

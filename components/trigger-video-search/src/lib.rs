@@ -8,7 +8,7 @@
 
 use domain::{LanguageCode, Word};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Queued {
@@ -17,8 +17,8 @@ struct Queued {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let word = body.required("word", Word::parse)?;
         let language = body

@@ -3,7 +3,7 @@
 //! string of digits is accepted too. 404 when the user has no such word.
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Deleted {
@@ -12,8 +12,8 @@ struct Deleted {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Post], |req, ctx| {
         let body = api::JsonBody::of(req)?;
         let user = body.user_id()?;
         let word_id = body.id("word_id")?;

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// Rows per table at most.
 const MAX_ROWS: i64 = 200;
@@ -154,8 +154,8 @@ fn page(summary: &Summary, days: &[Day], endpoints: &[Endpoint], actions: &[Acti
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve_admin(req, &[Method::Get], |_req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve_admin(req, out, &[Method::Get], |_req, ctx| {
         let db = ctx.db()?;
         let summary: Summary = db.fetch_one(queries::USAGE_SUMMARY, &[])?;
         let days: Vec<Day> = db.fetch_all(queries::USAGE_DAILY, &[])?;

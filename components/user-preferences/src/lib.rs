@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use domain::{PreferencesInput, PreferencesUpdate, TestPrep, Timezone, UserId};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// A row of `queries::SELECT_PREFERENCES`, answered with the path's user id (upper-case).
 #[derive(Deserialize, Serialize)]
@@ -108,8 +108,8 @@ fn post(user: &UserId, req: &Request, ctx: &mut api::Ctx) -> api::Result<Prefere
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get, Method::Post], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get, Method::Post], |req, ctx| {
         let user = api::path_user_id(req)?;
         let preferences = match *req.method() {
             Method::Post => post(&user, req, ctx)?,

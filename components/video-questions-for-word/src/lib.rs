@@ -16,7 +16,7 @@ use std::time::Instant;
 use domain::{InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 /// At most this many questions are generated in one request.
 const MAX_GENERATIONS: usize = 2;
@@ -74,8 +74,8 @@ fn video_metadata(metadata: &Value) -> Option<Value> {
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let started = Instant::now();
         let query = api::Query::of(req);
         let word = query.required("word", Word::parse)?;

@@ -14,7 +14,7 @@
 use db::Bytes;
 use domain::{FetchWindow, FieldError, InvalidValue, RangeRequest, Resolved};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Slice {
@@ -27,8 +27,8 @@ const CACHE: &str = "public, max-age=31536000, immutable";
 const CDN_CACHE: &str = "public, max-age=31536000";
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let id = video_id(req)?;
         let etag = format!("\"{id}\"");
         let range = requested_range(req, &etag);

@@ -13,7 +13,7 @@ use std::time::Instant;
 use domain::{LanguageCode, Word};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Lookup {
@@ -111,8 +111,8 @@ fn respond(
 }
 
 #[spin_sdk::http_component]
-fn handle(req: Request) -> Response {
-    api::serve(req, &[Method::Get], |req, ctx| {
+fn handle(req: Request, out: ResponseOutparam) {
+    api::serve(req, out, &[Method::Get], |req, ctx| {
         let started = Instant::now();
         let query = api::Query::of(req);
         let word = query.required("w", Word::parse)?;

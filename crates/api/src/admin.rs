@@ -7,7 +7,7 @@
 //! appears in a log line or a response.
 
 use sha2::{Digest, Sha256};
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
 use subtle::ConstantTimeEq;
 
 use crate::{ApiError, Ctx, Result};
@@ -21,11 +21,11 @@ pub const ADMIN_TOKEN_VARIABLE: &str = "admin_token";
 /// opens no connection for the handler.
 ///
 /// ```no_run
-/// use spin_sdk::http::{Method, Request, Response};
+/// use spin_sdk::http::{Method, Request, ResponseOutparam};
 ///
 /// #[spin_sdk::http_component]
-/// fn handle(req: Request) -> Response {
-///     api::serve(req, &[Method::Post], |req, ctx| {
+/// fn handle(req: Request, out: ResponseOutparam) {
+///     api::serve(req, out, &[Method::Post], |req, ctx| {
 ///         api::require_admin(req)?;
 ///         let n = ctx.db()?.execute("DELETE FROM api_usage_logs WHERE false", &[])?;
 ///         api::ok(&serde_json::json!({ "deleted": n }))
@@ -52,22 +52,22 @@ pub fn require_admin(req: &Request) -> Result<()> {
 /// the route's methods are not revealed.
 ///
 /// ```no_run
-/// use spin_sdk::http::{Method, Request, Response};
+/// use spin_sdk::http::{Method, Request, ResponseOutparam};
 ///
 /// #[spin_sdk::http_component]
-/// fn handle(req: Request) -> Response {
-///     api::serve_admin(req, &[Method::Post], |_req, ctx| {
+/// fn handle(req: Request, out: ResponseOutparam) {
+///     api::serve_admin(req, out, &[Method::Post], |_req, ctx| {
 ///         let n = ctx.db()?.execute("DELETE FROM api_usage_logs WHERE false", &[])?;
 ///         api::ok(&serde_json::json!({ "deleted": n }))
 ///     })
 /// }
 /// # fn main() {}
 /// ```
-pub fn serve_admin<F>(req: Request, allowed: &[Method], handler: F) -> Response
+pub fn serve_admin<F>(req: Request, out: ResponseOutparam, allowed: &[Method], handler: F)
 where
     F: FnOnce(&Request, &mut Ctx) -> Result<Response>,
 {
-    crate::serve(req, &crate::EVERY_METHOD, |req, ctx| {
+    crate::serve(req, out, &crate::EVERY_METHOD, |req, ctx| {
         require_admin(req)?;
         if !allowed.contains(req.method()) {
             return Err(ApiError::method_not_allowed(allowed));

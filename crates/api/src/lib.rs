@@ -17,7 +17,9 @@ pub use clock::{now_utc, today_utc};
 pub use db::{Db, DbError, ToParam, Tx};
 pub use error::{ApiError, Result, ResultExt};
 pub use ids::path_id;
-pub use parse::{JsonBody, Query, path_param, path_user_id, request_path, request_query};
+pub use parse::{
+    JsonBody, Query, path_param, path_user_id, request_path, request_query, storable_json,
+};
 pub use response::{created, html_escape, json, ok};
 pub use schedule::{Schedule, load_schedule};
 pub use serve::{Ctx, EVERY_METHOD, serve};

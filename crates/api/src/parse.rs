@@ -299,27 +299,39 @@ impl JsonBody {
             .ok_or_else(wrong)
     }
 
-    /// An optional JSON object field. A NUL character in any of its keys or strings is
-    /// refused, as `jsonb` cannot store one.
+    /// An optional JSON object field, checked by [`storable_json`].
     pub fn optional_object(&self, field: &'static str) -> Result<Option<&Value>, FieldError> {
         match self.get(field) {
             None => Ok(None),
-            Some(value @ Value::Object(_)) if has_nul(value) => {
-                Err(FieldError::new(field, InvalidValue::NulCharacter))
-            }
-            Some(value @ Value::Object(_)) => Ok(Some(value)),
+            Some(value @ Value::Object(_)) => storable_json(value)
+                .map(|()| Some(value))
+                .map_err(|problem| FieldError::new(field, problem)),
             Some(_) => Err(FieldError::new(field, InvalidValue::WrongType("an object"))),
         }
     }
 }
 
-/// Whether a JSON value holds a NUL character in any string or object key.
-fn has_nul(value: &Value) -> bool {
+/// The largest number magnitude a stored JSON value may hold. `jsonb` keeps numbers as
+/// exact decimals and writes 1e308 back as a 309-digit integer, which JSON readers
+/// (ours included) refuse, so such a value would break every later read of its row.
+const MAX_STORED_NUMBER: f64 = 1e300;
+
+/// Whether a JSON value can be stored in `jsonb` and read back: no NUL character in any
+/// string or key, and no number beyond [`MAX_STORED_NUMBER`] in magnitude.
+pub fn storable_json(value: &Value) -> Result<(), InvalidValue> {
     match value {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(has_nul),
-        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        _ => false,
+        Value::String(s) if s.contains('\0') => Err(InvalidValue::NulCharacter),
+        Value::Number(n) if n.as_f64().is_none_or(|x| x.abs() > MAX_STORED_NUMBER) => {
+            Err(InvalidValue::NumberTooLarge)
+        }
+        Value::Array(items) => items.iter().try_for_each(storable_json),
+        Value::Object(map) => map.iter().try_for_each(|(key, item)| {
+            if key.contains('\0') {
+                return Err(InvalidValue::NulCharacter);
+            }
+            storable_json(item)
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -517,6 +529,19 @@ mod tests {
                 .map(|_| ()),
             nul("word")
         );
+    }
+
+    #[test]
+    fn objects_with_numbers_jsonb_cannot_give_back_are_refused_naming_the_field() {
+        let b = body(json!({
+            "huge": {"x": -1.797_693_134_862_315_7e308},
+            "nested": {"a": [1, {"b": 1e301}]},
+            "fine": {"a": [1e300, -1e300, 1.5e-300, 0, -7, u64::MAX]},
+        }));
+        let too_large = |field| Err(FieldError::new(field, InvalidValue::NumberTooLarge));
+        assert_eq!(b.optional_object("huge").map(|_| ()), too_large("huge"));
+        assert_eq!(b.optional_object("nested").map(|_| ()), too_large("nested"));
+        assert!(b.optional_object("fine").unwrap().is_some());
     }
 
     #[test]

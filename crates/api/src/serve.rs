@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use db::Db;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{Method, OutgoingBody, OutgoingResponse, Request, Response, ResponseOutparam};
 
 use crate::parse::request_path;
 use crate::usage::UsageRecord;
@@ -52,21 +52,25 @@ impl Ctx {
 
 /// Serves one request: answers 405 (with `Allow`) for a method not in `allowed`, runs
 /// `handler` otherwise, turns its error into a JSON error response (logging 5xx causes),
-/// then records the request in `api_usage_logs`.
+/// sends the response through `out`, then records the request in `api_usage_logs`.
+///
+/// The usage row is written after the response has been handed to the host, so the
+/// client does not wait for it; the instance lives until the row is written (or its
+/// failure logged), whatever the response was.
 ///
 /// ```no_run
-/// use spin_sdk::http::{Method, Request, Response};
+/// use spin_sdk::http::{Method, Request, ResponseOutparam};
 ///
 /// #[spin_sdk::http_component]
-/// fn handle(req: Request) -> Response {
-///     api::serve(req, &[Method::Get], |_req, ctx| {
+/// fn handle(req: Request, out: ResponseOutparam) {
+///     api::serve(req, out, &[Method::Get], |_req, ctx| {
 ///         let one: i32 = ctx.db()?.fetch_scalar("SELECT 1", &[])?;
 ///         api::ok(&serde_json::json!({ "one": one }))
 ///     })
 /// }
 /// # fn main() {}
 /// ```
-pub fn serve<F>(req: Request, allowed: &[Method], handler: F) -> Response
+pub fn serve<F>(req: Request, out: ResponseOutparam, allowed: &[Method], handler: F)
 where
     F: FnOnce(&Request, &mut Ctx) -> Result<Response>,
 {
@@ -80,15 +84,57 @@ where
     let response = outcome.unwrap_or_else(|error| {
         error.to_response(&format!("{} {}", req.method(), request_path(&req)))
     });
-    record_usage(&req, &response, started, &mut ctx);
-    response
+    let record = UsageRecord::of(&req, &response, started.elapsed());
+    send(out, response);
+    if let Some(record) = record {
+        record_usage(&record, &mut ctx);
+    }
+}
+
+/// Hands `response` to the host and writes its body. The host may start sending it to
+/// the client as soon as the outparam is set; the body is complete once finished.
+fn send(out: ResponseOutparam, mut response: Response) {
+    let body = std::mem::take(response.body_mut());
+    let outgoing: OutgoingResponse = match response.try_into() {
+        Ok(outgoing) => outgoing,
+        Err(e) => {
+            eprintln!("response: cannot convert the response: {e}");
+            return;
+        }
+    };
+    let Ok(outgoing_body) = outgoing.body() else {
+        eprintln!("response: the body was already taken");
+        return;
+    };
+    out.set(outgoing);
+    if let Err(e) = write_body(&outgoing_body, &body) {
+        eprintln!("response: the body could not be written: {e}");
+        return;
+    }
+    if let Err(e) = OutgoingBody::finish(outgoing_body, None) {
+        eprintln!("response: the body could not be finished: {e:?}");
+    }
+}
+
+/// Writes `bytes` to the body stream as fast as the host accepts them, then flushes.
+fn write_body(body: &OutgoingBody, mut bytes: &[u8]) -> std::result::Result<(), String> {
+    let stream = body.write().map_err(|()| "no body stream".to_owned())?;
+    while !bytes.is_empty() {
+        let permitted = stream.check_write().map_err(|e| e.to_string())?;
+        if permitted == 0 {
+            stream.subscribe().block();
+            continue;
+        }
+        let len = bytes.len().min(usize::try_from(permitted).unwrap_or(usize::MAX));
+        let (now, rest) = bytes.split_at(len);
+        stream.write(now).map_err(|e| e.to_string())?;
+        bytes = rest;
+    }
+    stream.blocking_flush().map_err(|e| e.to_string())
 }
 
 /// Writes the usage row; never fails the request.
-fn record_usage(req: &Request, response: &Response, started: Instant, ctx: &mut Ctx) {
-    let Some(record) = UsageRecord::of(req, response, started.elapsed()) else {
-        return;
-    };
+fn record_usage(record: &UsageRecord, ctx: &mut Ctx) {
     if ctx.db_failed {
         // The handler could not connect; a second attempt would only wait again.
         eprintln!(

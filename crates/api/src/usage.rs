@@ -6,8 +6,9 @@
 //! body's `user_id`, else the `user_id` route parameter; one that is not a UUID is
 //! recorded as `NULL` (the row is kept).
 //!
-//! The row is written after the handler, on the connection the handler used (one is
-//! opened only if the handler opened none), and a failure is logged, never answered.
+//! The row is written once the response has been handed to the host, on the connection the
+//! handler used (one is opened only if the handler opened none), and a failure is logged,
+//! never answered.
 
 use std::time::Duration;
 

@@ -5,6 +5,7 @@
 //! - [`load`]: the closed-loop load generator with HDR latency histograms.
 //! - [`native`]: the native axum server running the same SQL on the same pool settings.
 //! - [`prom`]: reading the host's Prometheus counters.
+//! - [`startup`]: the many-component application whose start-up the report times.
 
 #![forbid(unsafe_code)]
 
@@ -13,6 +14,7 @@ pub mod load;
 pub mod native;
 pub mod prom;
 pub mod seed;
+pub mod startup;
 
 /// One plain connection (for seeding and checks), its driver task spawned.
 pub async fn connect(db_url: &str) -> anyhow::Result<tokio_postgres::Client> {

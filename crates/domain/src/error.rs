@@ -52,6 +52,10 @@ pub enum InvalidValue {
     /// Text with a NUL character, which PostgreSQL cannot store.
     #[error("must not contain a NUL character")]
     NulCharacter,
+    /// A JSON number too large for PostgreSQL to give back as one (it would be
+    /// returned with hundreds of digits that no JSON reader accepts).
+    #[error("must not hold a number larger than 1e300 in magnitude")]
+    NumberTooLarge,
 }
 
 /// A rejected field of a request: its name and what is wrong with it.
