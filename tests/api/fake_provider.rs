@@ -3,7 +3,7 @@
 //! `/images/generations` returning a PNG as `b64_json`, `/audio/transcriptions`
 //! (multipart) returning the text "said" in the uploaded file (see [`audio_saying`]) or
 //! a transcript set by the test. It counts calls per path and model, and can be made
-//! slow, failing (500) or invalid for chosen models.
+//! slow, failing (500) or invalid for chosen models, or refuse a schema for a word.
 //!
 //! Also the offline provider for development: `cargo run -p api-tests --example
 //! fake-provider` (see the README).
@@ -52,6 +52,8 @@ pub struct Call {
     /// The prompt: the last chat message, the image prompt, the text to speak, or for a
     /// transcription its `language` field.
     pub prompt: String,
+    /// The name of the chat completion's JSON schema (`quote_question`...), else empty.
+    pub schema: String,
 }
 
 #[derive(Debug, Default)]
@@ -59,6 +61,8 @@ struct Behaviour {
     delay: Option<Duration>,
     failing: HashSet<String>,
     invalid: HashSet<String>,
+    /// (schema name, word) pairs answered with a refusal.
+    refused: HashSet<(String, String)>,
     transcript: Option<String>,
 }
 
@@ -130,6 +134,15 @@ impl FakeProvider {
         self.calls().into_iter().map(|c| c.model).collect()
     }
 
+    /// The JSON schemas of the chat completions asked for, in order.
+    pub fn schemas(&self) -> Vec<String> {
+        self.calls()
+            .into_iter()
+            .filter(|c| !c.schema.is_empty())
+            .map(|c| c.schema)
+            .collect()
+    }
+
     /// Every answer waits this long first.
     pub fn set_delay(&self, delay: Duration) {
         if let Ok(mut b) = self.shared.behaviour.lock() {
@@ -149,6 +162,15 @@ impl FakeProvider {
     pub fn invalid_for_model(&self, model: &str) {
         if let Ok(mut b) = self.shared.behaviour.lock() {
             b.invalid.insert(model.to_owned());
+        }
+    }
+
+    /// Chat completions with the JSON schema `schema` about `word` get a refusal: for
+    /// `quote_question` a null quote (no famous quote known), for any other schema an
+    /// answer that breaks it.
+    pub fn refuse(&self, schema: &str, word: &str) {
+        if let Ok(mut b) = self.shared.behaviour.lock() {
+            b.refused.insert((schema.to_owned(), word.to_owned()));
         }
     }
 }
@@ -230,6 +252,7 @@ async fn transcription(shared: Arc<Shared>, headers: HeaderMap, body: Bytes) -> 
             path: "/v1/audio/transcriptions".to_owned(),
             model: model.clone(),
             prompt: language,
+            schema: String::new(),
         });
     }
     let (delay, failing, invalid, fixed) = match shared.behaviour.lock() {
@@ -285,20 +308,27 @@ async fn answer(
         .or_else(|| request["input"].as_str())
         .unwrap_or_default()
         .to_owned();
+    let schema = request["response_format"]["json_schema"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let word = quoted(&prompt, "Word");
     if let Ok(mut calls) = shared.calls.lock() {
         calls.push(Call {
             path: path.clone(),
             model: model.clone(),
             prompt,
+            schema: schema.clone(),
         });
     }
-    let (delay, failing, invalid) = match shared.behaviour.lock() {
+    let (delay, failing, invalid, refused) = match shared.behaviour.lock() {
         Ok(b) => (
             b.delay,
             b.failing.contains(&model),
             b.invalid.contains(&model),
+            b.refused.contains(&(schema, word)),
         ),
-        Err(_) => (None, false, false),
+        Err(_) => (None, false, false, false),
     };
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
@@ -308,7 +338,7 @@ async fn answer(
         return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
     }
     match path.as_str() {
-        "/v1/chat/completions" => chat(&request, &model, invalid),
+        "/v1/chat/completions" => chat(&request, &model, invalid, refused),
         "/v1/audio/speech" if invalid => axum::Json(json!({"oops": true})).into_response(),
         "/v1/audio/speech" => ([(header::CONTENT_TYPE, "audio/mpeg")], mp3_bytes()).into_response(),
         "/v1/images/generations" => {
@@ -337,7 +367,7 @@ fn quoted(prompt: &str, label: &str) -> String {
         .unwrap_or_default()
 }
 
-fn chat(request: &Value, model: &str, invalid: bool) -> Response {
+fn chat(request: &Value, model: &str, invalid: bool, refused: bool) -> Response {
     let prompt = request["messages"]
         .as_array()
         .and_then(|m| m.last())
@@ -347,7 +377,13 @@ fn chat(request: &Value, model: &str, invalid: bool) -> Response {
         .as_str()
         .unwrap_or_default();
     let word = quoted(prompt, "Word");
-    let content = if invalid {
+    let content = if schema == "quote_question" && refused && !invalid {
+        json!({
+            "question_text": "", "quote": null, "quote_source": "", "quote_translation": "",
+            "options": [], "correct_answer": "A"
+        })
+        .to_string()
+    } else if invalid || refused {
         json!({"unexpected": model}).to_string()
     } else {
         match schema {
@@ -360,7 +396,8 @@ fn chat(request: &Value, model: &str, invalid: bool) -> Response {
                 })
                 .to_string()
             }
-            "review_question" => review_question(&word).to_string(),
+            "quote_question" => quote_question(&word).to_string(),
+            "def_native_question" => def_native_question(&word).to_string(),
             "video_question" => video_question(&word).to_string(),
             "illustration_scene" => {
                 json!({"scene_description": format!("A friendly scene showing a {word}.")})
@@ -417,18 +454,33 @@ pub fn definition(word: &str) -> Value {
     })
 }
 
-/// The `mc_definition` question the fake answers for `word`: four options, `A` right.
-pub fn review_question(word: &str) -> Value {
+/// The `mc_quote` question the fake answers for `word`: the definition's famous quote,
+/// two options, `A` right.
+pub fn quote_question(word: &str) -> Value {
     json!({
-        "question_text": format!("What does \"{word}\" mean?"),
+        "question_text": format!("What does \"{word}\" mean in this quote?"),
+        "quote": format!("To {word} or not to {word}."),
+        "quote_source": "Nobody, The Fake Play",
+        "quote_translation": format!("{word} (zh quote)"),
         "options": [
-            {"id": "A", "text": format!("the meaning of {word}"), "text_native": format!("{word}-zh")},
-            {"id": "B", "text": "a kind of boat", "text_native": "船"},
-            {"id": "C", "text": "to run quickly", "text_native": "快跑"},
-            {"id": "D", "text": "very cold", "text_native": "很冷"}
+            {"id": "A", "text": format!("the meaning of {word}")},
+            {"id": "B", "text": "a kind of boat"}
         ],
         "correct_answer": "A",
-        "explanation": format!("{word} means this."),
+    })
+}
+
+/// The `mc_def_native` question the fake answers for `word`: two meanings in the native
+/// language, `A` right.
+pub fn def_native_question(word: &str) -> Value {
+    json!({
+        "question_text": format!("\"{word}\" 是什么意思？"),
+        "options": [
+            {"id": "A", "text": format!("{word} 的意思")},
+            {"id": "B", "text": "一种船"}
+        ],
+        "correct_answer": "A",
+        "explanation": format!("{word} 就是这个意思。"),
     })
 }
 

@@ -25,7 +25,13 @@ impl TestApp {
     }
 
     /// A clip of `word` (en) with a transcript, metadata and relevance; returns its id.
-    async fn clip(&self, name: &str, word: &str, transcript: Option<&str>, relevance: f64) -> i32 {
+    pub async fn clip(
+        &self,
+        name: &str,
+        word: &str,
+        transcript: Option<&str>,
+        relevance: f64,
+    ) -> i32 {
         let id = self.insert_video(name, "mp4", b"fake mp4 bytes").await;
         let metadata = json!({"movie_title": "The Film", "movie_year": "1999", "title": name});
         self.db

@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use domain::{InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use serde_json::{Value, json};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// At most this many questions are generated in one request.
 const MAX_GENERATIONS: usize = 2;
@@ -50,27 +50,6 @@ fn parse_limit(raw: &str) -> Result<i64, InvalidValue> {
     } else {
         Err(InvalidValue::OutOfRange { min, max })
     }
-}
-
-/// `video_metadata` from the clip's stored metadata: `movie_title` and `title` when
-/// strings, `movie_year` when an integer (or digits); `None` when none is there. The
-/// client decodes `movie_year` as an Int, so nothing else may pass.
-fn video_metadata(metadata: &Value) -> Option<Value> {
-    let mut out = Map::new();
-    for key in ["movie_title", "title"] {
-        if let Some(text) = metadata.get(key).and_then(Value::as_str) {
-            out.insert(key.to_owned(), Value::from(text));
-        }
-    }
-    let year = match metadata.get("movie_year") {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
-        _ => None,
-    };
-    if let Some(year) = year {
-        out.insert("movie_year".to_owned(), Value::from(year));
-    }
-    (!out.is_empty()).then_some(Value::Object(out))
 }
 
 #[spin_sdk::http_component]
@@ -110,22 +89,19 @@ fn handle(req: Request, out: ResponseOutparam) {
                 break;
             }
             let name = LanguageCode::parse(lang).map_or(lang, LanguageCode::name);
-            match ai.video_question(word.as_str(), name, &clip.transcript, deadline) {
-                Ok(q) => generated.push(json!({
+            let answer = ai.video_question(
+                word.as_str(),
+                name,
+                clip.video_id,
+                &clip.transcript,
+                deadline,
+            );
+            match answer {
+                Ok(question) => generated.push(json!({
                     "video_id": clip.video_id,
                     "word": word,
                     "learning_language": lang,
-                    "question_data": {
-                        "question_type": "video_mc",
-                        "word": word,
-                        "video_id": clip.video_id,
-                        "audio_transcript": clip.transcript,
-                        "question_text": q.question_text,
-                        "show_word_before_video": false,
-                        "options": q.options,
-                        "correct_answer": q.correct_answer,
-                        "explanation": q.explanation,
-                    },
+                    "question_data": question,
                 })),
                 Err(e) => {
                     let stop = !matches!(e, ai::AiError::Failed(..));
@@ -147,12 +123,8 @@ fn handle(req: Request, out: ResponseOutparam) {
             .iter()
             .filter_map(|clip| {
                 let stored = questions.get(&clip.video_id)?;
-                let mut question = ai::reshuffle(stored, seed.wrapping_add(clip.video_id as u64))?;
-                if let (Some(object), Some(meta)) =
-                    (question.as_object_mut(), video_metadata(&clip.metadata))
-                {
-                    object.insert("video_metadata".to_owned(), meta);
-                }
+                let seed = seed.wrapping_add(clip.video_id as u64);
+                let question = ai::serve_video_question(stored, &clip.metadata, seed)?;
                 Some((clip, question))
             })
             .enumerate()

@@ -18,7 +18,10 @@ pub use client::{Ai, MIN_ATTEMPT, Profile, attempt_timeout};
 pub use config::{BaseUrl, Config, Use, parse_models};
 pub use error::AiError;
 pub use openai::{Image, Recording};
-pub use questions::{Question, reshuffle, shuffle_seed};
+pub use questions::{
+    MC_DEF_NATIVE, MC_QUOTE, VIDEO_MC, is_no_quote, no_quote, reshuffle, serve_video_question,
+    shuffle_seed,
+};
 pub use schema::validate;
 pub use transport::{
     HttpRequest, HttpResponse, MAX_RESPONSE_BYTES, Transport, TransportError, WasiHttp,

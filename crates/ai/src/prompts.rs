@@ -36,11 +36,19 @@ pub const SCENE: Prompt = Prompt {
     schema: include_str!("../prompts/scene.schema.json"),
 };
 
-/// A multiple-choice review question about a word's meaning (`mc_definition`).
-pub const QUESTION: Prompt = Prompt {
-    template: include_str!("../prompts/question.md"),
-    schema_name: "review_question",
-    schema: include_str!("../prompts/question.schema.json"),
+/// A review question built on a famous quote that contains the word (`mc_quote`); the
+/// model answers a null `quote` when it knows none.
+pub const QUOTE_QUESTION: Prompt = Prompt {
+    template: include_str!("../prompts/quote_question.md"),
+    schema_name: "quote_question",
+    schema: include_str!("../prompts/quote_question.schema.json"),
+};
+
+/// A review question whose answers are meanings in the native language (`mc_def_native`).
+pub const DEF_NATIVE_QUESTION: Prompt = Prompt {
+    template: include_str!("../prompts/def_native_question.md"),
+    schema_name: "def_native_question",
+    schema: include_str!("../prompts/def_native_question.schema.json"),
 };
 
 /// A multiple-choice question about a word as a movie clip uses it (`video_mc`).
@@ -80,7 +88,14 @@ mod tests {
 
     #[test]
     fn every_schema_parses_as_a_closed_object_schema() {
-        for prompt in [DEFINITION, PROFILE, SCENE, QUESTION, VIDEO_QUESTION] {
+        for prompt in [
+            DEFINITION,
+            PROFILE,
+            SCENE,
+            QUOTE_QUESTION,
+            DEF_NATIVE_QUESTION,
+            VIDEO_QUESTION,
+        ] {
             let schema = prompt.schema();
             assert_eq!(schema["type"], "object", "{}", prompt.schema_name);
             assert_eq!(
@@ -120,7 +135,16 @@ mod tests {
             ),
             (IMAGE, vec![("word", "cat"), ("scene", "A cat on a mat.")]),
             (
-                QUESTION,
+                QUOTE_QUESTION,
+                vec![
+                    ("word", "cat"),
+                    ("learning_language", "English"),
+                    ("native_language", "Chinese"),
+                    ("meaning", "a small pet"),
+                ],
+            ),
+            (
+                DEF_NATIVE_QUESTION,
                 vec![
                     ("word", "cat"),
                     ("learning_language", "English"),

@@ -1,12 +1,14 @@
-//! Multiple-choice questions: a word's meaning (`mc_definition`) and a word as a movie
-//! clip uses it (`video_mc`), checked beyond the schema (2 to 4 options labelled `A`..,
-//! distinct non-empty texts, a correct answer among them).
+//! Multiple-choice review questions: a word in a famous quote (`mc_quote`), a word's
+//! meaning in the native language (`mc_def_native`) and a word as a movie clip uses it
+//! (`video_mc`), checked beyond the schema (2 to 4 options labelled `A`.., distinct
+//! non-empty texts, a correct answer among them), and each in the shape it is stored in
+//! (`review_questions` / `video_questions`) and served.
 
 use std::time::Instant;
 
 use domain::Choice;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 use crate::AiError;
 use crate::client::Ai;
@@ -14,54 +16,123 @@ use crate::config::Use;
 use crate::prompts::{self, Prompt};
 use crate::transport::Transport;
 
+/// `question_type` of a question on a famous quote.
+pub const MC_QUOTE: &str = "mc_quote";
+/// `question_type` of a question whose answers are meanings in the native language.
+pub const MC_DEF_NATIVE: &str = "mc_def_native";
+/// `question_type` of a question on a movie clip.
+pub const VIDEO_MC: &str = "video_mc";
+
 /// A generated multiple-choice question that passed every check.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Question {
-    /// The question, trimmed, not empty.
-    pub question_text: String,
-    /// 2 to 4 answers labelled `A`, `B`... ([`domain::check_choices`]).
-    pub options: Vec<Choice>,
-    /// The id of the right answer.
-    pub correct_answer: String,
-    /// Why that answer is right.
-    pub explanation: String,
+struct Question {
+    question_text: String,
+    options: Vec<Choice>,
+    correct_answer: String,
+    explanation: String,
+}
+
+/// A generated `mc_quote` answer that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+struct QuoteQuestion {
+    question_text: String,
+    quote: Option<String>,
+    quote_source: String,
+    quote_translation: String,
+    options: Vec<Choice>,
+    correct_answer: String,
 }
 
 impl<T: Transport> Ai<T> {
-    /// An `mc_definition` question on `word`, whose answers come with their
-    /// `native_language` translation. `meaning` (the cached definition's first sense)
-    /// pins the sense to test; without it the model picks the most common one.
-    pub fn question(
+    /// The stored `mc_quote` question on `word`, or `None` when the model knows no famous
+    /// quote containing it (a refusal is an answer: no other model is asked).
+    /// `meaning` (the cached definition's first sense) pins the sense to test.
+    pub fn quote_question(
         &mut self,
         word: &str,
         learning_language: &str,
         native_language: &str,
         meaning: Option<&str>,
         deadline: Instant,
-    ) -> Result<Question, AiError> {
-        let text = prompts::QUESTION.render(&[
+    ) -> Result<Option<Value>, AiError> {
+        let text = prompts::QUOTE_QUESTION.render(&[
             ("word", word),
             ("learning_language", learning_language),
             ("native_language", native_language),
             ("meaning", meaning.unwrap_or("its most common meaning")),
         ]);
-        self.checked_question(&prompts::QUESTION, &text, deadline, true)
+        let prompt = &prompts::QUOTE_QUESTION;
+        let answer = self.chat_checked(Use::Question, prompt, &text, deadline, |answer| {
+            check_quote(answer, word)
+        })?;
+        Ok(answer.map(|q| {
+            json!({
+                "question_type": MC_QUOTE,
+                "word": word,
+                "question_text": q.question_text,
+                "quote": q.quote,
+                "quote_source": q.quote_source,
+                "quote_translation": q.quote_translation,
+                "options": q.options,
+                "correct_answer": q.correct_answer,
+            })
+        }))
     }
 
-    /// A `video_mc` question on `word` as the clip whose speech is `transcript` uses it.
+    /// The stored `mc_def_native` question on `word`: its meaning among answers written
+    /// in `native_language`.
+    pub fn def_native_question(
+        &mut self,
+        word: &str,
+        learning_language: &str,
+        native_language: &str,
+        meaning: Option<&str>,
+        deadline: Instant,
+    ) -> Result<Value, AiError> {
+        let text = prompts::DEF_NATIVE_QUESTION.render(&[
+            ("word", word),
+            ("learning_language", learning_language),
+            ("native_language", native_language),
+            ("meaning", meaning.unwrap_or("its most common meaning")),
+        ]);
+        let q = self.checked_question(&prompts::DEF_NATIVE_QUESTION, &text, deadline)?;
+        Ok(json!({
+            "question_type": MC_DEF_NATIVE,
+            "word": word,
+            "question_text": q.question_text,
+            "options": q.options,
+            "correct_answer": q.correct_answer,
+            "explanation": q.explanation,
+        }))
+    }
+
+    /// The stored `video_mc` question on `word` as the clip `video_id`, whose speech is
+    /// `transcript`, uses it (one per clip, word and learning language).
     pub fn video_question(
         &mut self,
         word: &str,
         learning_language: &str,
+        video_id: i32,
         transcript: &str,
         deadline: Instant,
-    ) -> Result<Question, AiError> {
+    ) -> Result<Value, AiError> {
         let text = prompts::VIDEO_QUESTION.render(&[
             ("word", word),
             ("learning_language", learning_language),
             ("transcript", transcript),
         ]);
-        self.checked_question(&prompts::VIDEO_QUESTION, &text, deadline, false)
+        let q = self.checked_question(&prompts::VIDEO_QUESTION, &text, deadline)?;
+        Ok(json!({
+            "question_type": VIDEO_MC,
+            "word": word,
+            "video_id": video_id,
+            "audio_transcript": transcript,
+            "question_text": q.question_text,
+            "show_word_before_video": false,
+            "options": q.options,
+            "correct_answer": q.correct_answer,
+            "explanation": q.explanation,
+        }))
     }
 
     fn checked_question(
@@ -69,12 +140,51 @@ impl<T: Transport> Ai<T> {
         prompt: &Prompt,
         text: &str,
         deadline: Instant,
-        needs_native: bool,
     ) -> Result<Question, AiError> {
-        self.chat_checked(Use::Question, prompt, text, deadline, |answer| {
-            check_question(answer, needs_native)
-        })
+        self.chat_checked(Use::Question, prompt, text, deadline, check_question)
     }
+}
+
+/// What `review_questions` keeps for a word the model knows no quote for, so that it
+/// is not asked again; it is never served ([`reshuffle`] refuses it).
+pub fn no_quote(word: &str) -> Value {
+    json!({"question_type": MC_QUOTE, "word": word, "no_quote": true})
+}
+
+/// Whether a stored `mc_quote` row is [`no_quote`]'s marker.
+pub fn is_no_quote(stored: &Value) -> bool {
+    stored.get("no_quote") == Some(&Value::Bool(true))
+}
+
+/// A stored `video_mc` question ready to serve ([`reshuffle`]), with `video_metadata`
+/// taken from the clip's stored metadata when it has any.
+pub fn serve_video_question(stored: &Value, clip_metadata: &Value, seed: u64) -> Option<Value> {
+    let mut question = reshuffle(stored, seed)?;
+    if let (Some(object), Some(meta)) = (question.as_object_mut(), video_metadata(clip_metadata)) {
+        object.insert("video_metadata".to_owned(), meta);
+    }
+    Some(question)
+}
+
+/// `video_metadata` from a clip's stored metadata: `movie_title` and `title` when
+/// strings, `movie_year` when an integer (or digits); `None` when none is there. The
+/// client decodes `movie_year` as an Int, so nothing else may pass.
+fn video_metadata(metadata: &Value) -> Option<Value> {
+    let mut out = Map::new();
+    for key in ["movie_title", "title"] {
+        if let Some(text) = metadata.get(key).and_then(Value::as_str) {
+            out.insert(key.to_owned(), Value::from(text));
+        }
+    }
+    let year = match metadata.get("movie_year") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    if let Some(year) = year {
+        out.insert("movie_year".to_owned(), Value::from(year));
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
 }
 
 /// A seed for [`reshuffle`] from the clock, so that each serve orders the options anew.
@@ -106,8 +216,21 @@ pub fn reshuffle(stored: &Value, seed: u64) -> Option<Value> {
     Some(served)
 }
 
+/// Trims the options' texts and checks them ([`domain::check_choices`]).
+fn check_options(options: &mut [Choice], correct: &str) -> Result<(), String> {
+    for option in options.iter_mut() {
+        option.text = option.text.trim().to_owned();
+        option.text_native = option
+            .text_native
+            .take()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty());
+    }
+    domain::check_choices(options, correct)
+}
+
 /// The question in a schema-valid answer, trimmed, if it is usable.
-fn check_question(answer: &Value, needs_native: bool) -> Result<Question, String> {
+fn check_question(answer: &Value) -> Result<Question, String> {
     let mut question: Question = serde_json::from_value(answer.clone())
         .map_err(|e| format!("answer is not a question: {e}"))?;
     question.question_text = question.question_text.trim().to_owned();
@@ -115,19 +238,35 @@ fn check_question(answer: &Value, needs_native: bool) -> Result<Question, String
     if question.question_text.is_empty() {
         return Err("question_text is empty".to_owned());
     }
-    for option in &mut question.options {
-        option.text = option.text.trim().to_owned();
-        option.text_native = option
-            .text_native
-            .take()
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty());
-        if needs_native && option.text_native.is_none() {
-            return Err(format!("option {} has no text_native", option.id));
+    check_options(&mut question.options, &question.correct_answer)?;
+    Ok(question)
+}
+
+/// The quote question in a schema-valid answer, trimmed, if it is usable: `None` for a
+/// refusal (a null quote); otherwise the quote must contain `word` and every text be
+/// filled in.
+fn check_quote(answer: &Value, word: &str) -> Result<Option<QuoteQuestion>, String> {
+    let mut q: QuoteQuestion = serde_json::from_value(answer.clone())
+        .map_err(|e| format!("answer is not a quote question: {e}"))?;
+    let Some(quote) = q.quote.as_deref().map(str::trim) else {
+        return Ok(None);
+    };
+    if !quote.to_lowercase().contains(&word.to_lowercase()) {
+        return Err(format!("the quote does not contain {word:?}"));
+    }
+    q.quote = Some(quote.to_owned());
+    for (name, text) in [
+        ("question_text", &mut q.question_text),
+        ("quote_source", &mut q.quote_source),
+        ("quote_translation", &mut q.quote_translation),
+    ] {
+        *text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(format!("{name} is empty"));
         }
     }
-    domain::check_choices(&question.options, &question.correct_answer)?;
-    Ok(question)
+    check_options(&mut q.options, &q.correct_answer)?;
+    Ok(Some(q))
 }
 
 #[cfg(test)]
@@ -139,8 +278,8 @@ mod tests {
         json!({
             "question_text": " What does \"cat\" mean? ",
             "options": [
-                {"id": "A", "text": "a small pet", "text_native": "小宠物"},
-                {"id": "B", "text": "a large boat", "text_native": "大船"}
+                {"id": "A", "text": "a small pet"},
+                {"id": "B", "text": "a large boat"}
             ],
             "correct_answer": "A",
             "explanation": "A cat is a pet."
@@ -179,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_good_answer_is_trimmed_and_kept() {
-        let question = check_question(&answer(), true).expect("usable");
+        let question = check_question(&answer()).expect("usable");
         assert_eq!(question.question_text, "What does \"cat\" mean?");
         assert_eq!(question.options.len(), 2);
         assert_eq!(question.correct_answer, "A");
@@ -187,25 +326,80 @@ mod tests {
 
     #[test]
     fn schema_valid_but_unusable_answers_are_failed_attempts() {
-        let mut no_native = answer();
-        no_native["options"][1]["text_native"] = json!(" ");
         let mut wrong_correct = answer();
         wrong_correct["correct_answer"] = json!("C");
         let mut one_option = answer();
-        one_option["options"] = json!([{"id": "A", "text": "x", "text_native": "y"}]);
+        one_option["options"] = json!([{"id": "A", "text": "x"}]);
+        let mut same_twice = answer();
+        same_twice["options"][1]["text"] = json!(" A small pet ");
         let mut blank = answer();
         blank["question_text"] = json!("  ");
-        for (case, value, needs_native) in [
-            ("no translation", no_native.clone(), true),
-            ("correct answer not an option", wrong_correct, true),
-            ("one option", one_option, true),
-            ("blank question", blank, true),
+        for (case, value) in [
+            ("correct answer not an option", wrong_correct),
+            ("one option", one_option),
+            ("the same answer twice", same_twice),
+            ("blank question", blank),
         ] {
-            assert!(check_question(&value, needs_native).is_err(), "{case}");
+            assert!(check_question(&value).is_err(), "{case}");
         }
-        assert!(
-            check_question(&no_native, false).is_ok(),
-            "video questions need no translation"
+    }
+
+    fn quote_answer() -> Value {
+        json!({
+            "question_text": "What does \"be\" mean here?",
+            "quote": " To be, or not to be. ",
+            "quote_source": "Shakespeare, Hamlet",
+            "quote_translation": "生存还是毁灭。",
+            "options": [{"id": "A", "text": "to exist"}, {"id": "B", "text": "to leave"}],
+            "correct_answer": "A"
+        })
+    }
+
+    #[test]
+    fn a_quote_must_contain_the_word_and_a_null_quote_is_a_refusal() {
+        let question = check_quote(&quote_answer(), "Be").expect("usable");
+        assert_eq!(
+            question.and_then(|q| q.quote),
+            Some("To be, or not to be.".to_owned())
         );
+
+        let mut refusal = quote_answer();
+        refusal["quote"] = Value::Null;
+        refusal["options"] = json!([]);
+        assert_eq!(check_quote(&refusal, "be"), Ok(None));
+
+        assert!(check_quote(&quote_answer(), "kite").is_err(), "wrong word");
+        let mut no_source = quote_answer();
+        no_source["quote_source"] = json!(" ");
+        assert!(check_quote(&no_source, "be").is_err(), "no source");
+        let mut one_option = quote_answer();
+        one_option["options"] = json!([{"id": "A", "text": "to exist"}]);
+        assert!(check_quote(&one_option, "be").is_err(), "one option");
+    }
+
+    #[test]
+    fn the_no_quote_marker_is_never_served() {
+        let marker = no_quote("kite");
+        assert!(is_no_quote(&marker));
+        assert!(!is_no_quote(&quote_answer()));
+        assert_eq!(reshuffle(&marker, 7), None);
+    }
+
+    #[test]
+    fn video_questions_carry_the_clips_metadata_with_an_integer_year() {
+        let stored = json!({
+            "question_type": "video_mc", "word": "cat", "video_id": 3, "question_text": "Q?",
+            "options": [{"id": "A", "text": "right"}, {"id": "B", "text": "wrong"}],
+            "correct_answer": "A"
+        });
+        let metadata = json!({"movie_title": "Cats", "movie_year": " 1999 ", "extra": 1});
+        let served = serve_video_question(&stored, &metadata, 1).expect("valid");
+        assert_eq!(
+            served["video_metadata"],
+            json!({"movie_title": "Cats", "movie_year": 1999})
+        );
+        let bad_year = json!({"movie_year": "nineties"});
+        let served = serve_video_question(&stored, &bad_year, 1).expect("valid");
+        assert_eq!(served.get("video_metadata"), None);
     }
 }
