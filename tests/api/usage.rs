@@ -107,7 +107,8 @@ async fn every_failed_request_is_recorded_after_its_response() {
     let cases = [
         (app.get("/v3/no-such-route").await, "/v3/no-such-route", 404),
         (
-            app.request(reqwest::Method::DELETE, "/v3/saved_words").await,
+            app.request(reqwest::Method::DELETE, "/v3/saved_words")
+                .await,
             "/v3/saved_words",
             405,
         ),

@@ -77,7 +77,10 @@ async fn a_plain_get_returns_exactly_200_with_the_whole_video_and_its_headers() 
     }
     assert_eq!(header(&response, "content-range"), None);
     assert_eq!(response.bytes().await.expect("read body").to_vec(), data);
-    assert_eq!(app.usage_rows(&format!("/v3/videos/{id}"), 1).await.len(), 1);
+    assert_eq!(
+        app.usage_rows(&format!("/v3/videos/{id}"), 1).await.len(),
+        1
+    );
 }
 
 #[tokio::test]

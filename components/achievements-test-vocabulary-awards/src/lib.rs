@@ -6,7 +6,7 @@
 use domain::TestPrep;
 use serde::Deserialize;
 use serde_json::{Map, json};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {

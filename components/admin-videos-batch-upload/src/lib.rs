@@ -16,7 +16,7 @@ use base64::Engine;
 use domain::{InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 use api::ApiError;
 

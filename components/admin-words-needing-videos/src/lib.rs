@@ -4,7 +4,7 @@
 //! `demo`, `business_english`, `everyday_english`. One statement.
 
 use domain::{LanguageCode, TestPrep};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[spin_sdk::http_component]
 fn handle(req: Request, out: ResponseOutparam) {

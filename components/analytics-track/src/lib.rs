@@ -11,7 +11,7 @@
 //! created in the same statement (`user_actions` has a foreign key to it).
 
 use domain::AnalyticsAction;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[spin_sdk::http_component]
 fn handle(req: Request, out: ResponseOutparam) {

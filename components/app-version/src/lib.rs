@@ -13,7 +13,7 @@
 
 use domain::{AppVersion, VersionStatus};
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Answer {

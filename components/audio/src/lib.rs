@@ -11,7 +11,7 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use domain::{FieldError, InvalidValue, LanguageCode};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// The longest text read aloud, in characters (an example sentence is far shorter).
 const MAX_TEXT_CHARS: usize = 1000;

@@ -5,7 +5,7 @@
 
 use domain::{LanguageCode, Word};
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Answer {

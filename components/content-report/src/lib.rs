@@ -11,7 +11,7 @@
 
 use domain::{LanguageCode, QuestionType, ReportType, Word};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Stored {

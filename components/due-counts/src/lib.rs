@@ -3,7 +3,7 @@
 //! (or, never reviewed, the day after it was saved) is today (UTC) or earlier.
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {

@@ -10,7 +10,7 @@
 use chrono::NaiveDateTime;
 use domain::Review;
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// Words per batch.
 const BATCH: i64 = 500;

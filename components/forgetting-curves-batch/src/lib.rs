@@ -9,7 +9,7 @@
 use chrono::NaiveDateTime;
 use domain::Review;
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// The most ids one request may ask for.
 const MAX_IDS: usize = 100;

@@ -5,7 +5,7 @@
 //! `Retry-After: 1` when the database does not answer. Health checks leave no usage row.
 
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Health {

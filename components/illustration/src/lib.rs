@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use domain::{LanguageCode, Word};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Lookup {

@@ -7,7 +7,7 @@
 
 use domain::{FieldError, InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Found {

@@ -2,7 +2,7 @@
 //! (besides the usage row).
 
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Serialize)]
 struct Language {

@@ -7,7 +7,7 @@
 
 use domain::{InvalidValue, UserId};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 const DEFAULT_LIMIT: i64 = 100;
 

@@ -1,7 +1,7 @@
 //! Every path no other route serves (`/...`): 404 `{"error":"Not found"}`, whatever the
 //! method. The request is still recorded in the usage log.
 
-use spin_sdk::http::{Request, Response, ResponseOutparam};
+use spin_sdk::http::{Request, ResponseOutparam};
 
 #[spin_sdk::http_component]
 fn handle(req: Request, out: ResponseOutparam) {

@@ -12,7 +12,7 @@
 //! otherwise it is `null`. An unknown user gets zeros and is not created.
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Status {

@@ -5,7 +5,7 @@
 //! (0 without reviews).
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Stats {

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use domain::AudioClip;
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 const CONTEXT: &str = "POST /v3/pronunciation/practice";
 

@@ -16,7 +16,7 @@ use chrono::NaiveDateTime;
 use domain::{AudioClip, FieldError, InvalidValue, LanguageCode, Review, Word};
 use serde::Deserialize;
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 const CONTEXT: &str = "POST /v3/review/pronounce";
 

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::{LanguageCode, QuestionType, Review, Word};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Prepared {

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::{UserId, WindowCounts, iso8601, progress_level};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// A row of `queries::SAVED_WORDS`, answered as one item of `saved_words`.
 #[derive(Deserialize, Serialize)]

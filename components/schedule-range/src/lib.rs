@@ -6,7 +6,7 @@
 //! (`api::load_schedule`); 404 for an unknown user.
 
 use domain::InvalidValue;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 const DEFAULT_DAYS: i64 = 7;
 

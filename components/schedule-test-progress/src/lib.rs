@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use domain::TestPrep;
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Progress {

@@ -6,7 +6,7 @@
 //! target end date has passed, `has_schedule` is false with a message. 404 for an unknown
 //! user.
 
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[spin_sdk::http_component]
 fn handle(req: Request, out: ResponseOutparam) {

@@ -10,7 +10,7 @@
 use domain::{FieldError, InvalidValue, LanguageCode, TestPrep, Word};
 use serde::Deserialize;
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// Most words per request.
 const MAX_WORDS: usize = 1000;

@@ -5,7 +5,7 @@
 
 use domain::TestPrep;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// The learning languages the app offers a test-prep choice for.
 const LANGUAGES: [&str; 9] = ["en", "fr", "es", "de", "it", "pt", "ja", "ko", "zh"];

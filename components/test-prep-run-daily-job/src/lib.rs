@@ -8,7 +8,7 @@
 //! comes back short (at most [`MAX_BATCHES`] batches per request).
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// Words added per user per day (the original's `DAILY_TEST_WORDS`).
 const WORDS_PER_USER: i64 = 10;

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use domain::{TestPrep, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 const DEFAULT_TARGET_DAYS: i64 = 30;
 

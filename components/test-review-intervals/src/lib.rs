@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use domain::SimulatedReview;
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 const REVIEWS: usize = 10;
 

@@ -9,7 +9,7 @@
 use domain::{FieldError, InvalidValue, LanguageCode, TestPrep};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Counts {

@@ -8,7 +8,7 @@
 
 use domain::{LanguageCode, Word};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Queued {

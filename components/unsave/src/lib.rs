@@ -3,7 +3,7 @@
 //! string of digits is accepted too. 404 when the user has no such word.
 
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Deleted {

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use domain::{PreferencesInput, PreferencesUpdate, TestPrep, Timezone, UserId};
 use serde::{Deserialize, Serialize};
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 /// A row of `queries::SELECT_PREFERENCES`, answered with the path's user id (upper-case).
 #[derive(Deserialize, Serialize)]

@@ -8,7 +8,7 @@
 use chrono::NaiveDateTime;
 use domain::{Review, format_utc};
 use serde::Deserialize;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Saved {

@@ -14,7 +14,7 @@
 use domain::{FieldError, InvalidValue, LanguageCode, Word};
 use serde::Deserialize;
 use serde_json::Value;
-use spin_sdk::http::{Method, Request, Response, ResponseOutparam};
+use spin_sdk::http::{Method, Request, ResponseOutparam};
 
 #[derive(Deserialize)]
 struct Toggled {

@@ -125,7 +125,9 @@ fn write_body(body: &OutgoingBody, mut bytes: &[u8]) -> std::result::Result<(), 
             stream.subscribe().block();
             continue;
         }
-        let len = bytes.len().min(usize::try_from(permitted).unwrap_or(usize::MAX));
+        let len = bytes
+            .len()
+            .min(usize::try_from(permitted).unwrap_or(usize::MAX));
         let (now, rest) = bytes.split_at(len);
         stream.write(now).map_err(|e| e.to_string())?;
         bytes = rest;

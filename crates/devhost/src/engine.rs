@@ -22,10 +22,6 @@ pub(crate) const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Component instances that may run at once; requests beyond this wait for a slot.
 pub(crate) const MAX_CONCURRENT_INSTANCES: u32 = 128;
 
-/// Bytes of each pooled linear memory kept mapped between instances: a component of this
-/// application touches about 1–2 MiB per request.
-const KEEP_RESIDENT_BYTES: usize = 2 << 20;
-
 /// Creates an engine with the pooling allocator, or on-demand allocation if the pooling
 /// allocator cannot reserve its memory.
 pub(crate) fn create_engine() -> anyhow::Result<Engine> {
@@ -36,12 +32,11 @@ pub(crate) fn create_engine() -> anyhow::Result<Engine> {
         .total_memories(MAX_CONCURRENT_INSTANCES * 2)
         .total_tables(MAX_CONCURRENT_INSTANCES * 8)
         .total_stacks(MAX_CONCURRENT_INSTANCES)
-        .max_memory_size(1 << 30)
-        // A freed slot is zeroed in place up to these sizes instead of being handed back
-        // to the kernel and faulted in again by the next request; a guest sees zeroed
-        // memory either way.
-        .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
-        .table_keep_resident(KEEP_RESIDENT_BYTES / 16);
+        // A freed linear memory goes back to the kernel (madvise) rather than being zeroed
+        // in place (`linear_memory_keep_resident`): a Rust component's 1 MiB stack comes
+        // first in its memory, so zeroing in place writes a megabyte per request to save
+        // re-faulting the few dozen pages a request touches (bench/README.md).
+        .max_memory_size(1 << 30);
     let pooled = base_config();
     let mut pooled = pooled;
     pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));

@@ -652,7 +652,11 @@ struct Startup {
 
 /// Times `devhost up` on `components` copies of `health.wasm`: first with an empty compile
 /// cache, then with the cache that run filled.
-async fn measure_startup(bin_dir: &Path, logs: &Path, components: usize) -> anyhow::Result<Startup> {
+async fn measure_startup(
+    bin_dir: &Path,
+    logs: &Path,
+    components: usize,
+) -> anyhow::Result<Startup> {
     let dir = logs.join("startup");
     let cache = logs.join("startup-cache");
     for d in [&dir, &cache] {

@@ -163,8 +163,9 @@ impl Request {
     }
 }
 
-/// As `api::serve`: runs the handler, turns its error into a JSON response, then writes the
-/// usage row on the request's connection (opening one if the handler did not).
+/// As `api::serve`: runs the handler, turns its error into a JSON response and writes the
+/// usage row on the request's connection (opening one if the handler did not). The row is
+/// written before the response here, as the original did; components write it after.
 async fn serve(
     pool: &Pool,
     req: Request,
