@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -335,7 +333,7 @@ async fn run_component(
     };
 
     let pre = component.pre.clone();
-    let guest = async move {
+    let task = tokio::spawn(async move {
         let call = async {
             let proxy = pre.instantiate_async(&mut store).await?;
             proxy
@@ -356,57 +354,31 @@ async fn run_component(
         drop(store);
         drop(permit);
         end
-    };
+    });
 
-    // The guest runs on this connection's task until it sets its response; only what it
-    // does after that (finishing the body, work after the response) moves to a task of
-    // its own, so an answer costs no hand-off between threads.
-    let mut guest = Detached(Some(Box::pin(guest)));
-    let mut receiver = receiver;
-    let (answer, ended) = tokio::select! {
-        biased;
-        answer = &mut receiver => (answer, None),
-        end = guest.running() => (receiver.await, Some(end)),
-    };
-    let guest = guest.take();
-
-    match answer {
+    match receiver.await {
         Ok(Ok(response)) => {
             let status = response.status();
             log.count(app, &id, status);
-            match ended {
-                Some(end) => {
-                    report_end(app, &id, end, true);
-                    log.finish(&id, status, Some(&stats));
-                }
-                None => {
-                    let app = app.clone();
-                    tokio::spawn(async move {
-                        let end = guest.await;
-                        report_end(&app, &id, end, true);
-                        log.finish(&id, status, Some(&stats));
-                    });
-                }
-            }
+            let app = app.clone();
+            tokio::spawn(async move {
+                let end = task.await;
+                report_end(&app, &id, end, true);
+                log.finish(&id, status, Some(&stats));
+            });
             response
         }
         Ok(Err(code)) => {
             tracing::error!(component = %id, "guest answered with an error: {code:?}");
-            let end = match ended {
-                Some(end) => end,
-                None => guest.await,
-            };
+            let end = task.await;
             report_end(app, &id, end, true);
             log.complete(app, &id, StatusCode::INTERNAL_SERVER_ERROR, Some(&stats));
             host_response(StatusCode::INTERNAL_SERVER_ERROR, Bytes::new())
         }
         Err(_) => {
-            let end = match ended {
-                Some(end) => end,
-                None => guest.await,
-            };
+            let end = task.await;
             let status = match &end {
-                Err(GuestEnd::Timeout) => StatusCode::GATEWAY_TIMEOUT,
+                Ok(Err(GuestEnd::Timeout)) => StatusCode::GATEWAY_TIMEOUT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             report_end(app, &id, end, false);
@@ -421,44 +393,31 @@ async fn run_component(
     }
 }
 
-/// A guest invocation polled in place; if the connection goes away before the guest is
-/// done, the guest goes on in a task of its own, as it would had it been spawned.
-struct Detached<F: Future<Output = Result<(), GuestEnd>> + Send + 'static>(Option<Pin<Box<F>>>);
-
-impl<F: Future<Output = Result<(), GuestEnd>> + Send + 'static> Detached<F> {
-    fn running(&mut self) -> &mut Pin<Box<F>> {
-        self.0.as_mut().expect("the guest is taken only once")
-    }
-
-    fn take(mut self) -> Pin<Box<F>> {
-        self.0.take().expect("the guest is taken only once")
-    }
-}
-
-impl<F: Future<Output = Result<(), GuestEnd>> + Send + 'static> Drop for Detached<F> {
-    fn drop(&mut self) {
-        if let Some(guest) = self.0.take() {
-            tokio::spawn(guest);
-        }
-    }
-}
-
 /// Logs and counts how a guest invocation ended.
-fn report_end(app: &App, component: &str, end: Result<(), GuestEnd>, responded: bool) {
+fn report_end(
+    app: &App,
+    component: &str,
+    end: Result<Result<(), GuestEnd>, tokio::task::JoinError>,
+    responded: bool,
+) {
     let metrics = &app.shared.metrics;
     match end {
-        Ok(()) if responded => {}
-        Ok(()) => tracing::error!(
+        Ok(Ok(())) if responded => {}
+        Ok(Ok(())) => tracing::error!(
             component,
             "Error processing request: guest failed to produce a response prior to returning"
         ),
-        Err(GuestEnd::Timeout) => {
+        Ok(Err(GuestEnd::Timeout)) => {
             metrics.timeouts.with_label_values(&[component]).inc();
             tracing::warn!(component, "request deadline reached; guest interrupted");
         }
-        Err(GuestEnd::Trap(e)) => {
+        Ok(Err(GuestEnd::Trap(e))) => {
             metrics.traps.with_label_values(&[component]).inc();
             tracing::error!(component, "guest invocation failed: {e:?}");
+        }
+        Err(e) => {
+            metrics.traps.with_label_values(&[component]).inc();
+            tracing::error!(component, "guest task failed: {e}");
         }
     }
 }
