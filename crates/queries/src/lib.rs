@@ -2,6 +2,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+/// `CASE <test_prep> WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner ... ELSE false END`: whether
+/// the `bundle_vocabularies` row `bv` belongs to the bundle that the SQL expression
+/// `test_prep` names (a `user_preferences.test_prep` value); false for any other name.
+macro_rules! bundle_member {
+    ($test_prep:literal) => {
+        concat!(
+            "CASE ",
+            $test_prep,
+            " WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner",
+            " WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate",
+            " WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced",
+            " WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner",
+            " WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate",
+            " WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced",
+            " WHEN 'DEMO' THEN bv.is_demo",
+            " WHEN 'BUSINESS_ENGLISH' THEN bv.business_english",
+            " WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english",
+            " ELSE false END"
+        )
+    };
+}
+
 mod pronunciation;
 pub use pronunciation::*;
 mod progress;
@@ -350,7 +372,8 @@ SELECT (SELECT count(*) FROM reviews WHERE word_id = $2) + 1 AS review_count,
 /// Parameters: `$1 BIGINT` users per batch, `$2 BIGINT` words per user.
 ///
 /// Result: one row: `users_processed BIGINT`, `words_added BIGINT`.
-pub const DAILY_TEST_WORDS_BATCH: &str = r#"
+pub const DAILY_TEST_WORDS_BATCH: &str = concat!(
+    r#"
 WITH batch AS (
     SELECT up.user_id, up.test_prep, up.learning_language, up.native_language
     FROM user_preferences up
@@ -367,18 +390,9 @@ WITH batch AS (
         SELECT bv.word
         FROM bundle_vocabularies bv
         WHERE bv.language = b.learning_language
-          AND CASE b.test_prep
-                  WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
-                  WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
-                  WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
-                  WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
-                  WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
-                  WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
-                  WHEN 'DEMO' THEN bv.is_demo
-                  WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
-                  WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
-                  ELSE false
-              END
+          AND "#,
+    bundle_member!("b.test_prep"),
+    r#"
           AND NOT EXISTS (
               SELECT 1
               FROM saved_words sw
@@ -404,7 +418,8 @@ WITH batch AS (
 )
 SELECT (SELECT count(*) FROM marked) AS users_processed,
        (SELECT count(*) FROM inserted) AS words_added
-"#;
+"#
+);
 
 /// Adds words to a bundle in one statement and reports what was there before. Words are
 /// inserted into `bundle_vocabularies` or, already there, get the new flags OR-ed into
@@ -420,23 +435,16 @@ SELECT (SELECT count(*) FROM marked) AS users_processed,
 /// Result: one row: `total_words BIGINT` (distinct words), `added BIGINT` (not flagged
 /// for the bundle before), `already_present BIGINT`, `definitions_cached BIGINT` (words
 /// with a cached definition in that learning language, any native language).
-pub const BATCH_POPULATE_BUNDLE: &str = r#"
+pub const BATCH_POPULATE_BUNDLE: &str = concat!(
+    r#"
 WITH input AS (
     SELECT DISTINCT w.word
     FROM jsonb_array_elements_text($1) AS w(word)
 ), before AS (
     SELECT i.word,
-           COALESCE(CASE $3
-                        WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
-                        WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
-                        WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
-                        WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
-                        WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
-                        WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
-                        WHEN 'DEMO' THEN bv.is_demo
-                        WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
-                        WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
-                    END, false) AS present
+           COALESCE("#,
+    bundle_member!("$3"),
+    r#", false) AS present
     FROM input i
     LEFT JOIN bundle_vocabularies bv ON bv.word = i.word AND bv.language = $2
 ), upserted AS (
@@ -468,7 +476,8 @@ SELECT (SELECT count(*) FROM input) AS total_words,
                       FROM definitions d
                       WHERE d.word = i.word AND d.learning_language = $2))
            AS definitions_cached
-"#;
+"#
+);
 
 /// The words of a bundle that no video illustrates yet (no `word_to_video` row in the
 /// word's language; read through `word_to_video_word_language_video_key`), alphabetical.
@@ -477,29 +486,22 @@ SELECT (SELECT count(*) FROM input) AS total_words,
 /// `$2 VARCHAR(10)` language.
 ///
 /// Result: rows of `word VARCHAR`.
-pub const WORDS_NEEDING_VIDEOS: &str = r#"
+pub const WORDS_NEEDING_VIDEOS: &str = concat!(
+    r#"
 SELECT bv.word
 FROM bundle_vocabularies bv
 WHERE bv.language = $2
-  AND CASE $1
-          WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
-          WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
-          WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
-          WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
-          WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
-          WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
-          WHEN 'DEMO' THEN bv.is_demo
-          WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
-          WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
-          ELSE false
-      END
+  AND "#,
+    bundle_member!("$1"),
+    r#"
   AND NOT EXISTS (
       SELECT 1
       FROM word_to_video wv
       WHERE wv.word = bv.word AND wv.learning_language = bv.language
   )
 ORDER BY bv.word
-"#;
+"#
+);
 
 /// Stores one uploaded video and its word mappings in one statement (inside the upload's
 /// transaction). The video is idempotent on (name, format): an existing one is kept as

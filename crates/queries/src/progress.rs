@@ -197,7 +197,8 @@ RETURNING up.test_prep, up.study_duration_days, up.target_end_date, up.last_test
 ///   `in_test`: the word is in the user's test bundle)
 /// - `pool JSONB`: the test's words in the learning language that the user had not saved
 ///   before today (words saved today stay in it), alphabetical, as strings
-pub const SCHEDULE_DATA: &str = r#"
+pub const SCHEDULE_DATA: &str = concat!(
+    r#"
 WITH up AS (
     SELECT p.user_id, p.test_prep, p.target_end_date, p.user_name, p.learning_language,
            p.timezone,
@@ -210,18 +211,9 @@ WITH up AS (
     FROM up
     JOIN bundle_vocabularies bv
       ON bv.language = up.learning_language
-     AND CASE up.test_prep
-             WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
-             WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
-             WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
-             WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
-             WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
-             WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
-             WHEN 'DEMO' THEN bv.is_demo
-             WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
-             WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
-             ELSE false
-         END
+     AND "#,
+    bundle_member!("up.test_prep"),
+    r#"
 )
 SELECT up.test_prep, up.target_end_date, up.user_name,
        up.now_local::date AS today, up.now_utc, up.now_local,
@@ -255,4 +247,5 @@ SELECT up.test_prep, up.target_end_date, up.user_name,
                  AND (sw.created_at AT TIME ZONE 'utc' AT TIME ZONE up.timezone)::date
                      < up.now_local::date)), '[]'::jsonb) AS pool
 FROM up
-"#;
+"#
+);

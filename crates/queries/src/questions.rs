@@ -42,7 +42,8 @@
 ///   then the most relevant; all `NULL` when there is none
 /// - `other_words TEXT[]`: up to 3 other words to offer as wrong answers, the user's
 ///   saved words in that learning language first, then bundle words
-pub const REVIEW_BATCH: &str = r#"
+pub const REVIEW_BATCH: &str = concat!(
+    r#"
 WITH prefs AS (
     SELECT COALESCE(up.learning_language, 'en')::text AS learning_language,
            COALESCE(up.native_language, 'zh')::text AS native_language,
@@ -72,18 +73,9 @@ WITH prefs AS (
 ), candidates AS (
     SELECT bv.word::text AS word,
            CASE
-               WHEN CASE prefs.test_prep
-                        WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
-                        WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
-                        WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
-                        WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
-                        WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
-                        WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
-                        WHEN 'DEMO' THEN bv.is_demo
-                        WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
-                        WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
-                        ELSE false
-                    END THEN 1
+               WHEN "#,
+    bundle_member!("prefs.test_prep"),
+    r#" THEN 1
                WHEN bv.everyday_english THEN 2
                ELSE 3
            END AS grp,
@@ -213,7 +205,8 @@ LEFT JOIN LATERAL (
     LIMIT 1
 ) clip ON true
 ORDER BY p.n
-"#;
+"#
+);
 
 /// `GET /v3/next-review-words-batch`, second statement after generating: stores every
 /// definition, review question and video question the request generated, in one

@@ -148,7 +148,8 @@ ORDER BY sw.id
 /// Result: one row: `due_word_count BIGINT`, `new_word_count_past_24h BIGINT`,
 /// `total_word_count BIGINT`, `score BIGINT`, `reviews_past_24h BIGINT`,
 /// `bundle_total BIGINT NULL`, `bundle_saved BIGINT NULL`.
-pub const PRACTICE_STATUS: &str = r#"
+pub const PRACTICE_STATUS: &str = concat!(
+    r#"
 WITH clock AS (
     SELECT (now() AT TIME ZONE 'utc') AS now
 ), prefs AS (
@@ -190,18 +191,9 @@ WITH clock AS (
     FROM prefs
     JOIN bundle_vocabularies bv
       ON bv.language = prefs.learning_language
-     AND CASE prefs.test_prep
-             WHEN 'TOEFL_BEGINNER' THEN bv.is_toefl_beginner
-             WHEN 'TOEFL_INTERMEDIATE' THEN bv.is_toefl_intermediate
-             WHEN 'TOEFL_ADVANCED' THEN bv.is_toefl_advanced
-             WHEN 'IELTS_BEGINNER' THEN bv.is_ielts_beginner
-             WHEN 'IELTS_INTERMEDIATE' THEN bv.is_ielts_intermediate
-             WHEN 'IELTS_ADVANCED' THEN bv.is_ielts_advanced
-             WHEN 'DEMO' THEN bv.is_demo
-             WHEN 'BUSINESS_ENGLISH' THEN bv.business_english
-             WHEN 'EVERYDAY_ENGLISH' THEN bv.everyday_english
-             ELSE false
-         END
+     AND "#,
+    bundle_member!("prefs.test_prep"),
+    r#"
 )
 SELECT (SELECT count(*)
         FROM words
@@ -220,7 +212,8 @@ SELECT (SELECT count(*)
 FROM clock
 CROSS JOIN zone
 CROSS JOIN reviewed
-"#;
+"#
+);
 
 /// A user's review progress over the last 24 hours, in one statement (the user's reviews
 /// through `reviews_user_id_reviewed_at_idx`).
